@@ -1,0 +1,375 @@
+"""Who: actors (people and organisations), their names, factions, offices and tenures."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from kzwatch.dates import DatedModel, EDTFField, display
+
+from .names import fold, query_tokens
+
+LANGUAGE_CHOICES = [
+    ("en", "English"),
+    ("ru", "Russian (Cyrillic)"),
+    ("kk-Cyrl", "Kazakh (Cyrillic)"),
+    ("kk-Latn", "Kazakh (Latin)"),
+    ("be", "Belarusian"),
+    ("zh", "Chinese"),
+    ("und", "Other or unknown"),
+]
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Lets fixtures and the API name rows by slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ActorQuerySet(models.QuerySet):
+    def matching(self, query):
+        """Actors whose name or any alias contains every word of `query`, in any script or spelling."""
+        tokens = query_tokens(query)
+        if not tokens:
+            return self.none() if (query or "").strip() else self
+        condition = Q()
+        for token in tokens:
+            alias_match = Alias.objects.filter(actor=OuterRef("pk"), search_key__contains=token)
+            condition &= Q(search_key__contains=token) | Q(Exists(alias_match))
+        return self.filter(condition)
+
+    def for_list(self):
+        return self.prefetch_related("aliases", "identifiers")
+
+    def for_detail(self):
+        return self.prefetch_related(
+            "aliases",
+            "identifiers",
+            models.Prefetch("memberships", Membership.objects.select_related("faction").order_by_start()),
+            models.Prefetch("tenures", Tenure.objects.select_related("office", "predecessor").order_by_start()),
+        )
+
+
+ActorManager = SlugNaturalKeyManager.from_queryset(ActorQuerySet)
+
+
+class Actor(DatedModel):
+    """One person or organisation (a state, a company, an agency) that takes part in events."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organisation"
+
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and the API.")
+    name = models.CharField(max_length=200, help_text="The name as usually written in English.")
+    sort_name = models.CharField(
+        max_length=200, blank=True, help_text="The name as sorted in a list, e.g. “Nazarbayev, Nursultan”."
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.PERSON, help_text="Person or organisation."
+    )
+    birth_date = EDTFField(blank=True, help_text="EDTF, e.g. 1940-07-06 or 1940; for organisations the founding date.")
+    death_date = EDTFField(blank=True, help_text="EDTF; leave empty when alive or unknown.")
+    summary = models.TextField(blank=True, help_text="Who this is, in one or two sentences.")
+    search_key = models.CharField(
+        max_length=600, editable=False, default="", help_text="Folded name used by the name search; derived."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    objects = ActorManager()
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actors:actor-detail", args=[self.slug])
+
+    def fill_derived_fields(self):
+        super().fill_derived_fields()
+        if not self.sort_name:
+            self.sort_name = self.name
+        self.search_key = fold(f"{self.name} {self.sort_name}")[:600]
+
+
+class Identifier(models.Model):
+    """One identifier of an actor in an outside scheme, e.g. its Wikidata item."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=40, help_text="The scheme, e.g. “wikidata”.")
+    identifier = models.CharField(max_length=200, help_text="The value in that scheme, e.g. “Q4075”.")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "identifier"], name="identifier_unique_in_scheme"),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.identifier}"
+
+    def natural_key(self):
+        return (self.scheme, self.identifier)
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, actor_slug, name, lang):
+        return self.get(actor__slug=actor_slug, name=name, lang=lang)
+
+
+class Alias(models.Model):
+    """Another name of an actor: a spelling, a script, a former name (Popolo `other_names`)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, help_text="The name exactly as written in that language and script.")
+    lang = models.CharField(
+        max_length=10, choices=LANGUAGE_CHOICES, default="en", help_text="Language and script of this spelling."
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="E.g. “common press transliteration”.")
+    search_key = models.CharField(max_length=300, editable=False, default="", help_text="Folded name; derived.")
+    history = HistoricalRecords()
+
+    objects = AliasManager()
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ["lang", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name", "lang"], name="alias_unique_per_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.lang})"
+
+    def natural_key(self):
+        return (self.actor.slug, self.name, self.lang)
+
+    natural_key.dependencies = ["actors.actor"]
+
+    def fill_derived_fields(self):
+        self.search_key = fold(self.name)[:300]
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+
+class Faction(models.Model):
+    """An informal group inside an elite: a clan, a camp, a circle of clients around a patron."""
+
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and the API.")
+    name = models.CharField(max_length=200, help_text="The group's usual name, e.g. “Old Guard”.")
+    summary = models.TextField(blank=True, help_text="Who they are and what holds them together.")
+    orientation = models.CharField(
+        max_length=200, blank=True, help_text="Their leaning as the sources describe it, e.g. “pro-Russian”."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actors:faction-detail", args=[self.slug])
+
+
+class SpanQuerySet(models.QuerySet):
+    """Rows with a start and an end date: memberships and tenures."""
+
+    def order_by_start(self):
+        return self.order_by(F("start_lower").asc(nulls_first=True), "pk")
+
+    def at(self, day):
+        """Rows that may be current on `day`: started by then, and not known to have ended before."""
+        return self.filter(
+            Q(start_lower__lte=day) | Q(start_lower__isnull=True),
+            Q(end_upper__gte=day) | Q(end_upper__isnull=True),
+        )
+
+
+class Span(DatedModel):
+    """Shared shape of memberships and tenures: two EDTF dates; no end means "no known end"."""
+
+    start_date = EDTFField(blank=True, bounds=("start_lower", "start_upper"), help_text="EDTF; empty if unknown.")
+    end_date = EDTFField(
+        blank=True,
+        bounds=("end_lower", "end_upper"),
+        help_text="EDTF; empty means no known end (not “for ever”).",
+    )
+    start_lower = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    start_upper = models.DateField(null=True, blank=True, editable=False)
+    end_lower = models.DateField(null=True, blank=True, editable=False)
+    end_upper = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    note = models.TextField(blank=True, help_text="How the dates were inferred, caveats, original wording.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def start_display(self):
+        return display(self.start_date) if self.start_date else "start unknown"
+
+    @property
+    def end_display(self):
+        return display(self.end_date) if self.end_date else "no known end"
+
+    def clean(self):
+        super().clean()
+        self.fill_date_bounds()
+        if self.start_lower and self.end_upper and self.end_upper < self.start_lower:
+            raise ValidationError({"end_date": "The end cannot be before the start."})
+
+
+def _span_constraints(prefix):
+    return [
+        models.CheckConstraint(
+            condition=Q(end_upper__isnull=True) | Q(start_lower__isnull=True) | Q(end_upper__gte=F("start_lower")),
+            name=f"{prefix}_end_not_before_start",
+        ),
+    ]
+
+
+class MembershipManager(models.Manager.from_queryset(SpanQuerySet)):
+    def get_by_natural_key(self, actor_slug, faction_slug, role, start_date):
+        return self.get(actor__slug=actor_slug, faction__slug=faction_slug, role=role, start_date=start_date)
+
+
+class Membership(Span):
+    """An actor's place in a faction over a span of time, as a source reports it."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", "Leader"
+        MEMBER = "member", "Member"
+        PATRON = "patron", "Patron"
+        ALLY = "ally", "Ally"
+        CANDIDATE = "candidate", "Candidate"
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER, help_text="The actor's part.")
+    history = HistoricalRecords()
+
+    objects = MembershipManager()
+
+    class Meta:
+        ordering = ["faction", "start_lower", "pk"]
+        constraints = [
+            *_span_constraints("membership"),
+            models.UniqueConstraint(fields=["actor", "faction", "role", "start_date"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} — {self.get_role_display().lower()} of {self.faction}"
+
+    def natural_key(self):
+        return (self.actor.slug, self.faction.slug, self.role, self.start_date)
+
+    natural_key.dependencies = ["actors.actor", "actors.faction"]
+
+
+class Office(models.Model):
+    """A position one person holds at a time (Popolo Post), e.g. “Prime Minister of Kazakhstan”."""
+
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and the API.")
+    name = models.CharField(
+        max_length=200, help_text="The full title, e.g. “Chairman of the National Security Committee”."
+    )
+    organization = models.ForeignKey(
+        Actor,
+        # An organisation that still has offices on record cannot vanish; delete the offices first.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+        limit_choices_to={"kind": Actor.Kind.ORGANIZATION},
+        help_text="The body the office belongs to, if it is on record.",
+    )
+    summary = models.TextField(blank=True, help_text="What the office does, in a sentence.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TenureManager(models.Manager.from_queryset(SpanQuerySet)):
+    def get_by_natural_key(self, actor_slug, office_slug, start_date):
+        return self.get(actor__slug=actor_slug, office__slug=office_slug, start_date=start_date)
+
+
+class Tenure(Span):
+    """An actor holding an office over a span of time."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="tenures")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="tenures")
+    predecessor = models.ForeignKey(
+        Actor,
+        # Losing the predecessor's record must not erase who holds the office now.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="succeeded_by_tenures",
+        help_text="Who held the office before and was replaced by this actor.",
+    )
+    appointed_by = models.ForeignKey(
+        Actor,
+        # Losing the appointer's record must not erase the tenure itself.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointed_tenures",
+        help_text="Who made the appointment, if known.",
+    )
+    history = HistoricalRecords()
+
+    objects = TenureManager()
+
+    class Meta:
+        ordering = ["office", "start_lower", "pk"]
+        constraints = [
+            *_span_constraints("tenure"),
+            models.UniqueConstraint(fields=["actor", "office", "start_date"], name="tenure_unique"),
+            models.CheckConstraint(condition=~Q(predecessor=F("actor")), name="tenure_predecessor_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} as {self.office}"
+
+    def natural_key(self):
+        return (self.actor.slug, self.office.slug, self.start_date)
+
+    natural_key.dependencies = ["actors.actor", "actors.office"]
+
+    def clean(self):
+        super().clean()
+        if self.predecessor_id and self.predecessor_id == self.actor_id:
+            raise ValidationError({"predecessor": "An actor cannot succeed themselves."})

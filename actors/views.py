@@ -1,0 +1,14 @@
+from django.shortcuts import get_object_or_404, render
+
+from .models import Actor, Faction
+
+
+def actor_detail(request, slug):
+    actor = get_object_or_404(Actor.objects.for_detail(), slug=slug)
+    return render(request, "actors/actor_detail.html", {"actor": actor})
+
+
+def faction_detail(request, slug):
+    faction = get_object_or_404(Faction, slug=slug)
+    memberships = faction.memberships.select_related("actor").order_by_start()
+    return render(request, "actors/faction_detail.html", {"faction": faction, "memberships": memberships})
