@@ -1,0 +1,40 @@
+"""The one conftest: settings for tests, shared fixtures."""
+
+import pytest
+
+
+@pytest.fixture
+def curator(django_user_model):
+    """A signed-in-able user with the add/change/delete permissions curators get, but not publish."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("curator", password="curator-pass-1234")
+    codenames = [
+        f"{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in (
+            "event",
+            "participation",
+            "citation",
+            "source",
+            "eventtype",
+            "participantrole",
+            "actor",
+            "alias",
+            "faction",
+            "membership",
+            "office",
+            "tenure",
+        )
+    ]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def editor(curator):
+    """A curator who may also publish and retract events."""
+    from django.contrib.auth.models import Permission
+
+    curator.user_permissions.add(Permission.objects.get(codename="publish_event"))
+    return type(curator).objects.get(pk=curator.pk)

@@ -1,0 +1,11 @@
+"""Loaded with `-p tests.environment` (see pyproject.toml), before Django reads its settings.
+
+Tests run with DEBUG off, as production does; they need a key and plain static files, and
+the browser tests call the ORM from Playwright's event loop.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "kzwatch-tests-only")
+os.environ.setdefault("KZWATCH_PLAIN_STATIC", "1")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

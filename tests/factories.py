@@ -1,0 +1,134 @@
+"""factory-boy factories for every model; each builds a valid, saved row by default."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from actors.models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
+from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
+
+
+class ActorFactory(DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name: str = factory.Sequence(lambda n: f"Actor Number{n}")
+    slug: str = factory.Sequence(lambda n: f"actor-{n}")
+    kind: str = Actor.Kind.PERSON
+
+
+class OrganizationFactory(ActorFactory):
+    name: str = factory.Sequence(lambda n: f"Organisation {n}")
+    slug: str = factory.Sequence(lambda n: f"organisation-{n}")
+    kind: str = Actor.Kind.ORGANIZATION
+
+
+class AliasFactory(DjangoModelFactory):
+    class Meta:
+        model = Alias
+
+    actor = factory.SubFactory(ActorFactory)
+    name: str = factory.Sequence(lambda n: f"Alias {n}")
+    lang: str = "en"
+
+
+class IdentifierFactory(DjangoModelFactory):
+    class Meta:
+        model = Identifier
+
+    actor = factory.SubFactory(ActorFactory)
+    scheme: str = "wikidata"
+    identifier: str = factory.Sequence(lambda n: f"Q{1000 + n}")
+
+
+class FactionFactory(DjangoModelFactory):
+    class Meta:
+        model = Faction
+
+    name: str = factory.Sequence(lambda n: f"Faction {n}")
+    slug: str = factory.Sequence(lambda n: f"faction-{n}")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    actor = factory.SubFactory(ActorFactory)
+    faction = factory.SubFactory(FactionFactory)
+    role: str = Membership.Role.MEMBER
+    start_date: str = "2016"
+
+
+class OfficeFactory(DjangoModelFactory):
+    class Meta:
+        model = Office
+
+    name: str = factory.Sequence(lambda n: f"Office {n}")
+    slug: str = factory.Sequence(lambda n: f"office-{n}")
+
+
+class TenureFactory(DjangoModelFactory):
+    class Meta:
+        model = Tenure
+
+    actor = factory.SubFactory(ActorFactory)
+    office = factory.SubFactory(OfficeFactory)
+    start_date: str = "2016-09"
+
+
+class EventTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = EventType
+        django_get_or_create = ("slug",)
+
+    slug: str = "arrest"
+    name: str = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+
+
+class ParticipantRoleFactory(DjangoModelFactory):
+    class Meta:
+        model = ParticipantRole
+        django_get_or_create = ("slug",)
+
+    slug: str = "subject"
+    name: str = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title: str = factory.Sequence(lambda n: f"Event {n}")
+    slug: str = factory.Sequence(lambda n: f"event-{n}")
+    type = factory.SubFactory(EventTypeFactory)
+    date: str = "2017-08"
+    status: str = Event.Status.PUBLISHED
+
+
+class ParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    event = factory.SubFactory(EventFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = factory.SubFactory(ParticipantRoleFactory)
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title: str = factory.Sequence(lambda n: f"Source {n}")
+    slug: str = factory.Sequence(lambda n: f"source-{n}")
+    kind: str = Source.Kind.NEWS
+    reliability: str = Source.Reliability.B
+    url: str = factory.Sequence(lambda n: f"https://example.org/source-{n}")
+
+
+class CitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    source = factory.SubFactory(SourceFactory)
+    event = factory.SubFactory(EventFactory)
+    quote: str = factory.Sequence(lambda n: f"Quoted words number {n}.")
+    credibility: int = 2
