@@ -1,0 +1,78 @@
+"""EDTF text: what is accepted, the bounds it yields, and how it reads."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kzwatch.dates import display, parse
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("text", "lower", "upper"),
+    [
+        ("2017", D(2017, 1, 1), D(2017, 12, 31)),
+        ("2017-08", D(2017, 8, 1), D(2017, 8, 31)),
+        ("2016-02", D(2016, 2, 1), D(2016, 2, 29)),
+        ("2017-08-15", D(2017, 8, 15), D(2017, 8, 15)),
+        ("2016-09~", D(2016, 9, 1), D(2016, 9, 30)),
+        ("2017?", D(2017, 1, 1), D(2017, 12, 31)),
+        ("2017-08%", D(2017, 8, 1), D(2017, 8, 31)),
+        ("2017-06/2017-08", D(2017, 6, 1), D(2017, 8, 31)),
+        ("2016/2017", D(2016, 1, 1), D(2017, 12, 31)),
+        ("../2025", None, D(2025, 12, 31)),
+        ("2017/..", D(2017, 1, 1), None),
+        ("2017/", D(2017, 1, 1), None),
+        ("/2025", None, D(2025, 12, 31)),
+        ("2017-21", D(2017, 3, 1), D(2017, 5, 31)),
+        ("", None, None),
+    ],
+)
+def test_valid_edtf_yields_day_bounds(text, lower, upper):
+    parsed = parse(text)
+    assert (parsed.text, parsed.lower, parsed.upper) == (text, lower, upper)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["next tuesday", "2017-02-30", "2017-13", "2017-00", "17", "2017-8", "2018/2017", "Y170000", "0000", "/", "a" * 80],
+)
+def test_invalid_edtf_is_refused_with_the_accepted_forms(text):
+    with pytest.raises(ValidationError) as error:
+        parse(text)
+    message = " ".join(error.value.messages)
+    assert "2017-08" in message or "ends before it starts" in message
+
+
+def test_invalid_edtf_message_names_the_value_and_the_forms():
+    with pytest.raises(ValidationError) as error:
+        parse("next tuesday")
+    (message,) = error.value.messages
+    assert "next tuesday" in message
+    for form in ("2017", "2017-08-15", "2016-09~", "2017?", "2017-06/2017-08"):
+        assert form in message
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2017", "2017"),
+        ("2017-08", "Aug 2017"),
+        ("2017-08-15", "15 Aug 2017"),
+        ("2016-09~", "c. Sep 2016"),
+        ("2017?", "2017?"),
+        ("2017-08%", "c. Aug 2017?"),
+        ("2017-06/2017-08", "Jun-Aug 2017"),
+        ("2016/2017", "2016-2017"),
+        ("2017-08-15/2018-02", "15 Aug 2017 - Feb 2018"),
+        ("../2025", "until 2025"),
+        ("2017/..", "from 2017 on"),
+        ("2017/", "2017 - ?"),
+        ("2017-21", "Spring 2017"),
+        ("", "date unknown"),
+    ],
+)
+def test_dates_read_as_people_write_them(text, shown):
+    assert display(text) == shown

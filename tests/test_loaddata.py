@@ -1,0 +1,79 @@
+"""Fixture loading fills derived columns, records history, and is idempotent."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from actors.models import Actor, Alias
+from events.models import Citation, Event
+
+pytestmark = pytest.mark.django_db
+
+FIXTURE = [
+    {"model": "actors.actor", "fields": {"slug": "karim-massimov", "name": "Karim Massimov", "kind": "person"}},
+    {"model": "actors.alias", "fields": {"actor": ["karim-massimov"], "name": "Кәрім Мәсімов", "lang": "kk-Cyrl"}},
+    {"model": "events.eventtype", "fields": {"slug": "appointment", "name": "Appointment"}},
+    {
+        "model": "events.source",
+        "fields": {"slug": "article", "title": "The article", "kind": "analysis", "published_date": "2017-09~"},
+    },
+    {
+        "model": "events.event",
+        "fields": {
+            "slug": "massimov-to-knb",
+            "title": "Massimov heads the KNB",
+            "type": ["appointment"],
+            "date": "2016-09~",
+            "status": "published",
+            "related": [],
+        },
+    },
+    {
+        "model": "events.citation",
+        "fields": {
+            "source": ["article"],
+            "event": ["massimov-to-knb"],
+            "quote": "a former prime minister now the head of the security services",
+            "credibility": 2,
+        },
+    },
+]
+
+
+@pytest.fixture
+def fixture_file(tmp_path):
+    path = tmp_path / "sample.json"
+    path.write_text(json.dumps(FIXTURE, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_loaded_rows_get_their_date_bounds_and_search_keys(fixture_file):
+    call_command("loaddata", fixture_file, verbosity=0)
+    event = Event.objects.get(slug="massimov-to-knb")
+    assert (str(event.date_start), str(event.date_end)) == ("2016-09-01", "2016-09-30")
+    assert list(Actor.objects.matching("Мәсімов")) == [Actor.objects.get(slug="karim-massimov")]
+    assert Alias.objects.get().search_key == "karim masimov"
+
+
+def test_loading_twice_creates_no_duplicates_and_no_extra_history(fixture_file):
+    call_command("loaddata", fixture_file, verbosity=0)
+    call_command("loaddata", fixture_file, verbosity=0)
+    assert Actor.objects.count() == 1
+    assert Alias.objects.count() == 1
+    assert Event.objects.count() == 1
+    assert Citation.objects.count() == 1
+    assert Event.history.count() == 1
+    assert Citation.history.get().history_change_reason == "Loaded from fixture"
+
+
+def test_reloading_a_changed_fixture_updates_in_place_and_records_the_change(fixture_file, tmp_path):
+    call_command("loaddata", fixture_file, verbosity=0)
+    changed = json.loads(json.dumps(FIXTURE))
+    changed[4]["fields"]["date"] = "2016-09"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    call_command("loaddata", str(path), verbosity=0)
+    event = Event.objects.get()
+    assert event.date == "2016-09"
+    assert list(event.history.values_list("history_type", flat=True)) == ["~", "+"]
