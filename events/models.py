@@ -3,8 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actors.models import LANGUAGE_CHOICES, Actor, Membership, SlugNaturalKeyManager, Tenure
@@ -72,6 +74,50 @@ class EventQuerySet(models.QuerySet):
 
     def chronological(self):
         return self.order_by(F("date_start").asc(nulls_first=True), F("date_end").asc(nulls_last=True), "pk")
+
+    def reverse_chronological(self):
+        return self.order_by(F("date_start").desc(nulls_last=True), F("date_end").desc(nulls_first=True), "-pk")
+
+    def for_api(self, user):
+        """`for_timeline()` plus the parent (`visible_parent`, a slug) and related events `user` may see."""
+        visible = Event.objects.visible_to(user)
+        parent = visible.filter(pk=OuterRef("parent_id")).values("slug")[:1]
+        return (
+            self.for_timeline()
+            .prefetch_related(models.Prefetch("related", visible.only("pk", "slug").order_by("pk")))
+            .annotate(visible_parent=Subquery(parent))
+        )
+
+    def changed_since(self, when):
+        """Events whose API representation may differ from what it was at `when`.
+
+        That is the event row itself, its participations and citations (history rows, so a
+        deletion counts too), and the names and titles it shows from actors, sources and
+        linked events.
+        """
+        participations = Participation.history.model.objects.filter(event_id=OuterRef("pk"), history_date__gte=when)
+        citations = Citation.history.model.objects.filter(event_id=OuterRef("pk"), history_date__gte=when)
+        actors = Participation.objects.filter(event_id=OuterRef("pk"), actor__updated_at__gte=when)
+        sources = Citation.objects.filter(event_id=OuterRef("pk"), source__updated_at__gte=when)
+        related = Event.related.through.objects.filter(from_event_id=OuterRef("pk"), to_event__updated_at__gte=when)
+        return self.filter(
+            Q(updated_at__gte=when)
+            | Q(parent__updated_at__gte=when)
+            | Exists(participations)
+            | Exists(citations)
+            | Exists(actors)
+            | Exists(sources)
+            | Exists(related)
+        )
+
+    def with_published_at(self):
+        """Annotate `published_at`: when the event was first recorded as published (else its last change)."""
+        first_published = (
+            Event.history.model.objects.filter(id=OuterRef("pk"), status=Event.Status.PUBLISHED)
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        return self.annotate(published_at=Coalesce(Subquery(first_published), F("updated_at")))
 
     def for_timeline(self):
         """Everything a list of events shows, in a fixed number of queries."""
@@ -376,3 +422,51 @@ class Citation(models.Model):
             raise ValidationError("A citation supports exactly one claim: an event, a membership or a tenure.")
         if not (self.quote or "").strip():
             raise ValidationError({"quote": "Quote the source's own words."})
+
+
+class TombstoneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What a reader's mirror must drop: everything for editors except what they still see
+        (retracted and unpublished events stay in their lists); public departures for the rest."""
+        if user is not None and user.is_authenticated and user.has_perm("events.change_event"):
+            return self.exclude(reason__in=[Tombstone.Reason.RETRACTED, Tombstone.Reason.UNPUBLISHED])
+        return self.filter(public=True)
+
+
+class Tombstone(models.Model):
+    """One record that left the API at a moment: deleted, merged, renamed, retracted or unpublished.
+
+    API clients that mirror kzwatch read these to drop what they hold; rows are written by
+    the service functions that delete, rename or unpublish, never by signals.
+    """
+
+    class Kind(models.TextChoices):
+        ACTOR = "actor", "Actor"
+        FACTION = "faction", "Faction"
+        OFFICE = "office", "Office"
+        EVENT = "event", "Event"
+        SOURCE = "source", "Source"
+
+    class Reason(models.TextChoices):
+        DELETED = "deleted", "Deleted"
+        MERGED = "merged", "Merged into another record"
+        RENAMED = "renamed", "Slug changed"
+        RETRACTED = "retracted", "Retracted"
+        UNPUBLISHED = "unpublished", "Returned to draft"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="What sort of record left.")
+    key = models.CharField(max_length=160, help_text="Its slug (for sources, its id) as the API named it.")
+    reason = models.CharField(max_length=20, choices=Reason.choices, help_text="Why it left.")
+    replaced_by = models.CharField(
+        max_length=160, blank=True, help_text="For a rename or merge: the key that now holds the record."
+    )
+    public = models.BooleanField(default=True, help_text="Whether anonymous readers could see the record until then.")
+    at = models.DateTimeField(default=timezone.now, db_index=True, help_text="When it left.")
+
+    objects = TombstoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} {self.reason} at {self.at:%Y-%m-%d %H:%M}"

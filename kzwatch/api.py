@@ -1,10 +1,29 @@
 """The one router of the JSON API: every endpoint of /api/v1/ is listed here."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from actors.api import ActorViewSet, FactionViewSet, OfficeViewSet
+from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
+from kzwatch.rest.errors import not_found
+
 router = DefaultRouter()
+router.include_format_suffixes = False  # one address per resource; `?format=csv` where offered
+router.register("actors", ActorViewSet, basename="actor")
+router.register("factions", FactionViewSet, basename="faction")
+router.register("offices", OfficeViewSet, basename="office")
+router.register("events", EventViewSet, basename="event")
+router.register("sources", SourceViewSet, basename="source")
+router.register("tombstones", TombstoneViewSet, basename="tombstone")
+
+app_name = "api"
 
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("export/popolo.json", PopoloExportView.as_view(), name="popolo-export"),
     path("", include(router.urls)),
+    # Any other address below /api/v1/ ending in a slash: a JSON 404, not the site's HTML page.
+    re_path(r"^.*/$", not_found),
 ]

@@ -4,6 +4,8 @@ DATABASE_URL  defaults to an SQLite file beside manage.py (the quickstart databa
 SECRET_KEY    required when DEBUG is off
 DEBUG         "1"/"true" to turn on; off by default
 ALLOWED_HOSTS comma-separated; defaults to localhost names
+API_ANON_RATE anonymous API requests allowed per client address, e.g. "600/minute" (the default)
+API_NUM_PROXIES how many trusted proxies add X-Forwarded-For in front of the app; 0 by default
 """
 
 import os
@@ -154,6 +156,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
+    # How many proxies in front add X-Forwarded-For; with 0 the throttle trusts only REMOTE_ADDR,
+    # so an anonymous client cannot dodge it by sending a made-up header.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "kzwatch.rest.pagination.KeysetPagination",
+    "EXCEPTION_HANDLER": "kzwatch.rest.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -164,6 +174,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Writes take slugs where reads show names: separate request and response components.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "actors.models.LANGUAGE_CHOICES"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kzwatch.rest.schema.add_errors_and_etags",
+    ],
 }
 
 LOGGING = {

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from events.feeds import EventFeed
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("kzwatch.api")),
+    path("feeds/events/", EventFeed(), name="event-feed"),
     path("", include("actors.urls")),
     path("", include("events.urls")),
 ]

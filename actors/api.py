@@ -1,0 +1,87 @@
+"""JSON viewsets of actors, factions and offices (registered in kzwatch.api)."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+
+from kzwatch.rest.pagination import Key, keyset
+from kzwatch.rest.viewsets import ResourceViewSet
+
+from .filters import ActorFilterSet, FactionFilterSet, OfficeFilterSet, faction_memberships
+from .models import Actor, Faction, Office, Tenure
+from .serializers import ActorSerializer, FactionSerializer, OfficeSerializer
+
+
+def factions_for_api():
+    """Factions with their members, in two queries however many there are."""
+    return Faction.objects.prefetch_related(faction_memberships())
+
+
+def offices_for_api():
+    """Offices with their organisation and holders, in two queries however many there are."""
+    tenures = Tenure.objects.select_related("actor", "predecessor", "appointed_by").order_by_start()
+    return Office.objects.select_related("organization").prefetch_related(Prefetch("tenures", tenures))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List actors", description="People and organisations, by sort name."),
+    retrieve=extend_schema(summary="One actor, with aliases, identifiers, memberships and tenures"),
+    create=extend_schema(summary="Create an actor"),
+    update=extend_schema(summary="Replace an actor's own fields"),
+    partial_update=extend_schema(summary="Change some of an actor's own fields"),
+    destroy=extend_schema(summary="Delete an actor", description="Refused (409) while events name them."),
+)
+class ActorViewSet(ResourceViewSet):
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilterSet
+    lookup_field = "slug"
+    tombstone_kind = "actor"
+    keyset_ordering = keyset(Key("sort_name"), Key("name"))
+
+    def get_queryset(self):
+        return Actor.objects.for_detail()
+
+
+AT_PARAMETER = OpenApiParameter(
+    "at",
+    type={"type": "string", "format": "date"},
+    location=OpenApiParameter.QUERY,
+    description="A day (YYYY-MM-DD): list only the memberships that may be current then.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List factions", description="Factions by name, each with its members."),
+    retrieve=extend_schema(summary="One faction with its members", parameters=[AT_PARAMETER]),
+    create=extend_schema(summary="Create a faction"),
+    update=extend_schema(summary="Replace a faction's own fields"),
+    partial_update=extend_schema(summary="Change some of a faction's own fields"),
+    destroy=extend_schema(summary="Delete a faction and its memberships"),
+)
+class FactionViewSet(ResourceViewSet):
+    serializer_class = FactionSerializer
+    filterset_class = FactionFilterSet
+    lookup_field = "slug"
+    tombstone_kind = "faction"
+    keyset_ordering = keyset(Key("name"))
+
+    def get_queryset(self):
+        return factions_for_api()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List offices", description="Offices (Popolo posts) by name, each with its holders."),
+    retrieve=extend_schema(summary="One office with its holders"),
+    create=extend_schema(summary="Create an office"),
+    update=extend_schema(summary="Replace an office's own fields"),
+    partial_update=extend_schema(summary="Change some of an office's own fields"),
+    destroy=extend_schema(summary="Delete an office and its tenures"),
+)
+class OfficeViewSet(ResourceViewSet):
+    serializer_class = OfficeSerializer
+    filterset_class = OfficeFilterSet
+    lookup_field = "slug"
+    tombstone_kind = "office"
+    keyset_ordering = keyset(Key("name"))
+
+    def get_queryset(self):
+        return offices_for_api()

@@ -1,0 +1,129 @@
+"""JSON of actors, factions and offices, as SPEC.md's public contract gives it.
+
+Nested lists (aliases, memberships, tenures) are read-only here: they are written where they
+belong, in the admin for now. Every relation a serializer shows is prefetched by the
+viewset's queryset; these classes never query on their own.
+"""
+
+from rest_framework import serializers
+
+from kzwatch.rest.serializers import SlugReferenceField, ValidatedModelSerializer
+
+from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ["name", "lang"]
+
+
+class IdentifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Identifier
+        fields = ["scheme", "identifier"]
+
+
+class ActorMembershipSerializer(serializers.ModelSerializer):
+    faction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["faction", "role", "start_date", "end_date"]
+
+
+class ActorTenureSerializer(serializers.ModelSerializer):
+    office = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Tenure
+        fields = ["office", "start_date", "end_date", "predecessor"]
+
+
+class ActorSerializer(ValidatedModelSerializer):
+    """A person or organisation, with their names, identifiers, factions and offices."""
+
+    slug_source = "name"
+
+    slug = serializers.SlugField(max_length=120, required=False, help_text="Made from the name when not given.")
+    sort_name = serializers.CharField(max_length=200, required=False, help_text="The name when not given.")
+    aliases = AliasSerializer(many=True, read_only=True)
+    identifiers = IdentifierSerializer(many=True, read_only=True)
+    memberships = ActorMembershipSerializer(many=True, read_only=True)
+    tenures = ActorTenureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "slug",
+            "name",
+            "sort_name",
+            "kind",
+            "summary",
+            "birth_date",
+            "death_date",
+            "aliases",
+            "identifiers",
+            "memberships",
+            "tenures",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class FactionMembershipSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    name = serializers.CharField(source="actor.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["actor", "name", "role", "start_date", "end_date"]
+
+
+class FactionSerializer(ValidatedModelSerializer):
+    """An informal group, with its members over time."""
+
+    slug_source = "name"
+
+    slug = serializers.SlugField(max_length=120, required=False, help_text="Made from the name when not given.")
+    memberships = FactionMembershipSerializer(
+        many=True, read_only=True, help_text="Its members; with `at`, only those who may be members on that date."
+    )
+
+    class Meta:
+        model = Faction
+        fields = ["slug", "name", "summary", "orientation", "memberships", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class OfficeTenureSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    name = serializers.CharField(source="actor.name", read_only=True)
+    predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    appointed_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Tenure
+        fields = ["actor", "name", "start_date", "end_date", "predecessor", "appointed_by"]
+
+
+class OfficeSerializer(ValidatedModelSerializer):
+    """A position one person holds at a time (Popolo Post), with its holders over time."""
+
+    slug_source = "name"
+
+    slug = serializers.SlugField(max_length=120, required=False, help_text="Made from the name when not given.")
+    organization = SlugReferenceField(
+        queryset=Actor.objects.filter(kind=Actor.Kind.ORGANIZATION),
+        allow_null=True,
+        required=False,
+        help_text="Slug of the organisation the office belongs to.",
+    )
+    tenures = OfficeTenureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Office
+        fields = ["slug", "name", "organization", "summary", "tenures", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]

@@ -1,0 +1,166 @@
+"""JSON viewsets of events, sources and tombstones, and the Popolo export (registered in kzwatch.api)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kzwatch.rest.pagination import Key, keyset
+from kzwatch.rest.viewsets import ResourceViewSet
+
+from . import services
+from .exports.popolo import popolo_export
+from .exports.tabular import EventCSVRenderer
+from .filters import EventFilterSet, SourceFilterSet, TombstoneFilterSet
+from .models import Event, Source, Tombstone
+from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
+
+CHRONOLOGICAL = (
+    Key("date_start", kind="date", nulls_first=True),
+    Key("date_end", kind="date"),
+    Key("pk", kind="int"),
+)
+REVERSE_CHRONOLOGICAL = (
+    Key("date_start", kind="date", descending=True),
+    Key("date_end", kind="date", descending=True, nulls_first=True),
+    Key("pk", kind="int", descending=True),
+)
+CSV_CHUNK = 500
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    location=OpenApiParameter.QUERY,
+    enum=["json", "csv"],
+    description="`csv`: every event the filters select as one CSV file, not paged.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List events",
+        description="Events in date order (by their earliest and latest possible day, then id), paged by "
+        "cursor. Anonymous readers and users who may not change events see published events only.",
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): EventSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per event."),
+        },
+    ),
+    retrieve=extend_schema(summary="One event with its participants and citations"),
+    create=extend_schema(
+        summary="Create an event with its participants and citations",
+        description="Publishing (status `published` or `retracted`) needs the “can publish events” permission "
+        "and at least one citation.",
+    ),
+    update=extend_schema(summary="Replace an event; participants and citations, when given, are replaced"),
+    partial_update=extend_schema(summary="Change some of an event; lists given are replaced whole"),
+    destroy=extend_schema(
+        summary="Delete an event", description="A published or retracted event takes the publishing permission."
+    ),
+)
+class EventViewSet(ResourceViewSet):
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    lookup_field = "slug"
+    tombstone_kind = "event"
+    keyset_orderings = {"date": CHRONOLOGICAL, "-date": REVERSE_CHRONOLOGICAL}
+
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user).for_api(self.request.user)
+
+    def get_write_queryset(self):
+        # A curator who may add but not change events still gets back the draft they made.
+        return Event.objects.for_api(self.request.user)
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [JSONRenderer(), EventCSVRenderer()]
+        return super().get_renderers()
+
+    def handle_exception(self, exc):
+        # Errors are JSON, also for a request that asked for CSV.
+        if (
+            getattr(self.request, "accepted_renderer", None) is not None
+            and self.request.accepted_renderer.format == "csv"
+        ):
+            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        if "ordering" not in request.query_params:
+            queryset = queryset.chronological()
+        data = self.get_serializer(queryset.iterator(chunk_size=CSV_CHUNK), many=True).data
+        return Response(data, headers={"Content-Disposition": 'attachment; filename="kzwatch-events.csv"'})
+
+    def after_update(self, instance, old_key):
+        """events.services.event_update has recorded renames and retractions already."""
+
+    def perform_destroy(self, instance):
+        services.event_delete(event=instance, user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources", description="Sources by title, paged by cursor."),
+    retrieve=extend_schema(summary="One source"),
+    create=extend_schema(summary="Create a source"),
+    update=extend_schema(summary="Replace a source"),
+    partial_update=extend_schema(summary="Change some of a source"),
+    destroy=extend_schema(summary="Delete a source", description="Refused (409) while citations use it."),
+)
+class SourceViewSet(ResourceViewSet):
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+    tombstone_kind = "source"
+    keyset_ordering = keyset(Key("title"))
+
+    def get_queryset(self):
+        return Source.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List records that left the API",
+        description="Deleted, merged or renamed records, and (for readers who see published events only) events "
+        "retracted or returned to draft, oldest first. To keep a mirror exact: drop the `key` of each tombstone "
+        "since your last sync, then fetch each list with `updated_since` set to that same time.",
+    )
+)
+class TombstoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = TombstoneSerializer
+    filterset_class = TombstoneFilterSet
+    permission_classes = [permissions.AllowAny]
+    keyset_ordering = keyset(Key("at", kind="datetime"))
+
+    def get_queryset(self):
+        return Tombstone.objects.visible_to(self.request.user)
+
+
+POPOLO_SCHEMA = {
+    "type": "object",
+    "description": "A Popolo document; each item validates against the Popolo JSON schema of its kind.",
+    "required": ["persons", "organizations", "memberships", "posts"],
+    "properties": {
+        name: {"type": "array", "items": {"type": "object", "additionalProperties": True}}
+        for name in ("persons", "organizations", "memberships", "posts")
+    },
+}
+
+
+class PopoloExportView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        summary="Everyone as Popolo JSON",
+        description="Persons, organisations (factions among them, classification `faction`), memberships "
+        "(faction memberships, and office tenures with `post_id`) and posts (offices).",
+        responses={200: POPOLO_SCHEMA},
+    )
+    def get(self, request):
+        return Response(popolo_export())

@@ -1,0 +1,1 @@
+"""Events and actors in other shapes: CSV for spreadsheets, Popolo JSON for other databases."""

@@ -1,0 +1,108 @@
+"""Filters of events and sources, shared by the API, the CSV export, the feed and the timeline page.
+
+`EventFilterSet(request.GET, queryset=Event.objects.visible_to(user))` works on any event
+queryset; check `.is_valid()` (or read `.errors`) before using `.qs`.
+"""
+
+import datetime
+
+import django_filters
+from django.db.models import DateField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+
+from actors.models import Actor, Membership
+from kzwatch.rest.filters import SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
+
+from .models import Event, Participation, Source, Tombstone
+
+MAX_WORDS = 10
+
+
+class EventFilterSet(SyncFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=200,
+        label="Words that must each occur in the title, the summary or a participant's name (any spelling).",
+    )
+    type = slugs_filter(method="filter_type", label="Event type slug, e.g. “arrest”. Repeat to OR.")
+    actor = slugs_filter(method="filter_actor", label="Slug of an actor who took part. Repeat to OR.")
+    faction = slugs_filter(
+        method="filter_faction",
+        label="Faction slug: events in which someone took part while a member of it (by the dates known). "
+        "Repeat to OR.",
+    )
+    date_after = partial_date_filter(
+        method="filter_date_after",
+        label="YYYY, YYYY-MM or YYYY-MM-DD: events whose date range reaches into or past this period.",
+    )
+    date_before = partial_date_filter(
+        method="filter_date_before",
+        label="YYYY, YYYY-MM or YYYY-MM-DD: events whose date range starts in or before this period.",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[("date", "date"), ("-date", "-date")],
+        method="filter_ordering",
+        empty_label=None,
+        label="`date`: oldest first (the default); `-date`: newest first.",
+    )
+
+    class Meta:
+        model = Event
+        fields = ["q", "type", "actor", "faction", "date_after", "date_before", "updated_since", "ordering"]
+
+    def filter_q(self, queryset, name, value):
+        condition = Q()
+        for word in value.split()[:MAX_WORDS]:
+            participants = Participation.objects.filter(event=OuterRef("pk"), actor__in=Actor.objects.matching(word))
+            condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Exists(participants)
+        return queryset.filter(condition)
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(type__slug__in=value)
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor__slug__in=value)))
+
+    def filter_faction(self, queryset, name, value):
+        # A membership counts when its known span meets the event's; unknown ends meet everything.
+        event_start = Coalesce(OuterRef(OuterRef("date_start")), Value(datetime.date.min), output_field=DateField())
+        event_end = Coalesce(OuterRef(OuterRef("date_end")), Value(datetime.date.max), output_field=DateField())
+        memberships = Membership.objects.filter(
+            Q(start_lower__isnull=True) | Q(start_lower__lte=event_end),
+            Q(end_upper__isnull=True) | Q(end_upper__gte=event_start),
+            actor=OuterRef("actor"),
+            faction__slug__in=value,
+        )
+        participants = Participation.objects.filter(Exists(memberships), event=OuterRef("pk"))
+        return queryset.filter(Exists(participants))
+
+    def filter_date_after(self, queryset, name, value):
+        first_day, _ = value
+        return queryset.overlapping(start=first_day)
+
+    def filter_date_before(self, queryset, name, value):
+        _, last_day = value
+        return queryset.overlapping(end=last_day)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.reverse_chronological() if value == "-date" else queryset.chronological()
+
+    def changed_since(self, queryset, when):
+        return queryset.changed_since(when)
+
+
+class SourceFilterSet(SyncFilterSet):
+    class Meta:
+        model = Source
+        fields = ["updated_since"]
+
+
+class TombstoneFilterSet(django_filters.FilterSet):
+    since = SafeIsoDateTimeFilter(
+        field_name="at", lookup_expr="gte", label="Only records that left at or after this ISO 8601 date-time."
+    )
+    kind = django_filters.ChoiceFilter(choices=Tombstone.Kind.choices, label="Only records of this kind.")
+
+    class Meta:
+        model = Tombstone
+        fields = ["since", "kind"]

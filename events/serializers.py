@@ -1,0 +1,176 @@
+"""JSON of events and sources, as SPEC.md's public contract gives it.
+
+Reads and writes share one shape: related records are named by slug (sources by id). An
+event with its participants and citations is created or changed in one request; the write
+itself is `events.services.event_create` / `event_update`, which validate every row as the
+model does. Serializers never query on their own: the viewset prefetches what they show.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.models import Actor
+from kzwatch.rest.serializers import IdReferenceField, SlugReferenceField, ValidatedModelSerializer
+
+from . import services
+from .models import Citation, Event, EventType, ParticipantRole, Participation, Source, Tombstone
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    actor = SlugReferenceField(queryset=Actor.objects.all(), help_text="The actor's slug.")
+    name = serializers.CharField(source="actor.name", read_only=True, help_text="The actor's name.")
+    role = SlugReferenceField(queryset=ParticipantRole.objects.all(), help_text="The role's slug, e.g. “accused”.")
+
+    class Meta:
+        model = Participation
+        fields = ["actor", "name", "role", "note"]
+        extra_kwargs = {"note": {"required": False}}
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = IdReferenceField(queryset=Source.objects.all(), help_text="The source's id.")
+    title = serializers.CharField(source="source.title", read_only=True)
+    url = serializers.CharField(source="source.url", read_only=True)
+    reliability = serializers.CharField(
+        source="source.reliability", read_only=True, help_text="The source's Admiralty grade, A to F."
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["source", "title", "url", "reliability", "quote", "locator", "credibility", "note"]
+        extra_kwargs = {
+            "locator": {"required": False},
+            "note": {"required": False},
+            "credibility": {"required": False},
+        }
+
+
+@extend_schema_field({"type": "string", "nullable": True, "pattern": r"^[-a-zA-Z0-9_]+$"})
+class VisibleParentField(SlugReferenceField):
+    """The parent event's slug, null when there is none or the reader may not see it.
+
+    Reads the `visible_parent` annotation of `Event.objects.for_api(user)`.
+    """
+
+    def get_attribute(self, instance):
+        return instance.visible_parent
+
+    def to_representation(self, value):
+        return value
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """Something that happened, with who took part and the sources that report it."""
+
+    slug = serializers.SlugField(max_length=160, required=False, help_text="Made from the title when not given.")
+    type = SlugReferenceField(queryset=EventType.objects.all(), help_text="The event type's slug, e.g. “arrest”.")
+    date_display = serializers.CharField(read_only=True, help_text="The date as readers see it: “Aug 2017”.")
+    status = serializers.ChoiceField(choices=Event.Status.choices, default=Event.Status.DRAFT)
+    parent = VisibleParentField(
+        queryset=Event.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Slug of the larger event this is part of.",
+    )
+    related = SlugReferenceField(
+        queryset=Event.objects.all(), many=True, required=False, help_text="Slugs of linked events."
+    )
+    participants = ParticipantSerializer(source="participations", many=True, required=False)
+    citations = CitationSerializer(many=True, required=False)
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "title",
+            "type",
+            "date",
+            "date_start",
+            "date_end",
+            "date_display",
+            "date_note",
+            "summary",
+            "location",
+            "status",
+            "parent",
+            "related",
+            "participants",
+            "citations",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["date_start", "date_end", "created_at", "updated_at"]
+
+    def validate_participants(self, value):
+        pairs = [(item["actor"].pk, item["role"].pk) for item in value]
+        if len(pairs) != len(set(pairs)):
+            raise serializers.ValidationError("Each actor takes each role at most once.")
+        return value
+
+    def validate_citations(self, value):
+        pairs = [(item["source"].pk, item["quote"]) for item in value]
+        if len(pairs) != len(set(pairs)):
+            raise serializers.ValidationError("The same quote from the same source is cited twice.")
+        return value
+
+    def service_arguments(self, validated_data):
+        arguments = dict(validated_data)
+        if "participations" in arguments:
+            arguments["participants"] = arguments.pop("participations")
+        for name in ("participants", "citations"):
+            if name in arguments:
+                arguments[name] = [dict(item) for item in arguments[name]]
+        return arguments
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        return services.event_create(user=user, **self.service_arguments(validated_data))
+
+    def update(self, instance, validated_data):
+        user = self.context["request"].user
+        return services.event_update(event=instance, user=user, data=self.service_arguments(validated_data))
+
+
+class SourceSerializer(ValidatedModelSerializer):
+    """A document or informant that reports facts, graded A (reliable) to F."""
+
+    slug_source = "title"
+
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(max_length=160, required=False, help_text="Made from the title when not given.")
+    relayed_by = IdReferenceField(
+        queryset=Source.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Id of the source through which this one is known.",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "publisher",
+            "author",
+            "url",
+            "archive_url",
+            "published_date",
+            "kind",
+            "language",
+            "reliability",
+            "relayed_by",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class TombstoneSerializer(serializers.ModelSerializer):
+    """A record that left the API: drop `key` of `kind` from a mirror."""
+
+    class Meta:
+        model = Tombstone
+        fields = ["kind", "key", "reason", "replaced_by", "at"]
+        read_only_fields = fields

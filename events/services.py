@@ -1,0 +1,238 @@
+"""Writes that span several rows: an event with its participants and citations, deletions, tombstones.
+
+Each function takes keyword arguments only, runs in one transaction, calls `full_clean()` on
+every row it saves (so the model's own rules hold whoever calls: the API, the admin, a
+script), records the acting user in history, and writes a Tombstone when a record leaves
+what some reader can see. The publishing rule lives here once: `event_check_status_change`.
+"""
+
+from anyascii import anyascii
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Citation, Event, Participation, Tombstone
+
+PUBLISH_PERMISSION = "events.publish_event"
+EVENT_FIELDS = ("title", "type", "date", "date_note", "summary", "location", "status", "parent", "slug")
+MAX_PARENT_DEPTH = 100
+
+
+def unique_slug(*, model, text, max_length=None, field="slug"):
+    """A slug for `text` (any script) that no row of `model` uses yet: "masimov-arrested", "-2"..."""
+    max_length = max_length or model._meta.get_field(field).max_length
+    base = slugify(anyascii(text or ""))[: max_length - 4].strip("-") or model._meta.model_name
+    candidate, number = base, 1
+    while model._default_manager.filter(**{field: candidate}).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):
+    """Note that the record `kind`/`key` left the API for `reason`, so mirrors can drop it."""
+    tombstone = Tombstone(kind=kind, key=str(key), reason=reason, public=public, replaced_by=replaced_by or "")
+    tombstone.full_clean()
+    tombstone.save()
+    return tombstone
+
+
+@transaction.atomic
+def resource_delete(*, instance, user, kind, key):
+    """Delete one actor, faction, office or source, leaving a tombstone; refused while in use."""
+    tombstone_record(kind=kind, key=key, reason=Tombstone.Reason.DELETED)
+    instance._history_user = user
+    instance.delete()
+
+
+def event_check_status_change(*, user, current, new):
+    """The publishing rule, for the API and the admin alike.
+
+    Anyone who may add or change events may keep a draft a draft. Publishing, retracting,
+    and moving a published or retracted event anywhere else take "can publish events".
+    `current` is None for a new event.
+    """
+    if new == current or (current is None and new == Event.Status.DRAFT):
+        return
+    if user is not None and user.has_perm(PUBLISH_PERMISSION):
+        return
+    raise PermissionDenied("Publishing, retracting or unpublishing an event needs the “can publish events” permission.")
+
+
+def _save(row, user):
+    row._history_user = user
+    row.full_clean()
+    row.save()
+
+
+def _check_parent(event):
+    seen, parent = {event.pk}, event.parent
+    for _ in range(MAX_PARENT_DEPTH):
+        if parent is None:
+            return
+        if parent.pk in seen:
+            raise ValidationError({"parent": "An event cannot be part of itself, directly or through its parts."})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+def _check_publishable(event):
+    if event.status == Event.Status.PUBLISHED and not Citation.objects.filter(event=event).exists():
+        raise ValidationError({"citations": "A published event needs at least one citation: add the source first."})
+
+
+def _row_error(field, index, error):
+    """A nested row's ValidationError, reported under the list it came in ("participants")."""
+    messages = [
+        f"{'' if name == '__all__' else name + ': '}{message}"
+        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
+        for message in messages
+    ]
+    return ValidationError({field: [f"Row {index + 1}: {message}" for message in messages]})
+
+
+def _replace_participants(event, participants, user):
+    """Make the event's participants exactly `participants`, touching only what differs."""
+    wanted = {(item["actor"].pk, item["role"].pk): item for item in participants}
+    for participation in Participation.objects.filter(event=event).order_by("pk"):
+        item = wanted.pop((participation.actor_id, participation.role_id), None)
+        if item is None:
+            participation._history_user = user
+            participation.delete()
+        elif participation.note != item.get("note", participation.note):
+            participation.note = item["note"]
+            _save(participation, user)
+    for index, item in enumerate(participants):
+        if (item["actor"].pk, item["role"].pk) not in wanted:
+            continue
+        participation = Participation(event=event, actor=item["actor"], role=item["role"], note=item.get("note", ""))
+        try:
+            _save(participation, user)
+        except ValidationError as error:
+            raise _row_error("participants", index, error) from error
+        wanted.pop((item["actor"].pk, item["role"].pk))
+
+
+def _replace_citations(event, citations, user):
+    """Make the event's citations exactly `citations`, matched by source and quote."""
+    editable = ("credibility", "locator", "note")
+    wanted = {(item["source"].pk, item["quote"]): item for item in citations}
+    for citation in Citation.objects.filter(event=event).order_by("pk"):
+        item = wanted.pop((citation.source_id, citation.quote), None)
+        if item is None:
+            citation._history_user = user
+            citation.delete()
+            continue
+        changed = [name for name in editable if name in item and getattr(citation, name) != item[name]]
+        for name in changed:
+            setattr(citation, name, item[name])
+        if changed:
+            _save(citation, user)
+    for index, item in enumerate(citations):
+        if (item["source"].pk, item["quote"]) not in wanted:
+            continue
+        citation = Citation(event=event, **{name: value for name, value in item.items() if name != "event"})
+        try:
+            _save(citation, user)
+        except ValidationError as error:
+            raise _row_error("citations", index, error) from error
+        wanted.pop((item["source"].pk, item["quote"]))
+
+
+@transaction.atomic
+def event_create(
+    *,
+    user,
+    title,
+    type,
+    date,
+    slug="",
+    summary="",
+    location="",
+    date_note="",
+    status=Event.Status.DRAFT,
+    parent=None,
+    related=(),
+    participants=(),
+    citations=(),
+):
+    """Create an event with its participants and citations, all or nothing.
+
+    `participants` are dicts of actor, role (objects) and an optional note; `citations` dicts
+    of source (object), quote, and optional credibility, locator and note.
+    """
+    event_check_status_change(user=user, current=None, new=status)
+    event = Event(
+        title=title,
+        type=type,
+        date=date,
+        summary=summary,
+        location=location,
+        date_note=date_note,
+        status=status,
+        parent=parent,
+    )
+    event.slug = slug or unique_slug(model=Event, text=title)
+    _save(event, user)
+    if related:
+        event.related.set(related)
+    _replace_participants(event, participants, user)
+    _replace_citations(event, citations, user)
+    _check_publishable(event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event, user, data):
+    """Change an event: `data` holds any of event_create's arguments; what it omits stays.
+
+    Moving a published event out of view, or changing its slug, leaves a tombstone.
+    """
+    # A fresh copy: the caller's may carry prefetched participants that are about to change.
+    event = Event.objects.select_related("parent").get(pk=event.pk)
+    old_status, old_slug = event.status, event.slug
+    event_check_status_change(user=user, current=old_status, new=data.get("status", old_status))
+    for name in EVENT_FIELDS:
+        if name in data:
+            setattr(event, name, data[name])
+    if not event.slug:
+        event.slug = old_slug
+    _check_parent(event)
+    _save(event, user)
+    if "related" in data:
+        event.related.set(data["related"])
+    if "participants" in data:
+        _replace_participants(event, data["participants"], user)
+    if "citations" in data:
+        _replace_citations(event, data["citations"], user)
+    _check_publishable(event)
+
+    was_public = old_status == Event.Status.PUBLISHED
+    if event.slug != old_slug:
+        tombstone_record(
+            kind=Tombstone.Kind.EVENT,
+            key=old_slug,
+            reason=Tombstone.Reason.RENAMED,
+            public=was_public,
+            replaced_by=event.slug,
+        )
+    elif was_public and event.status != Event.Status.PUBLISHED:
+        reason = Tombstone.Reason.RETRACTED if event.status == Event.Status.RETRACTED else Tombstone.Reason.UNPUBLISHED
+        tombstone_record(kind=Tombstone.Kind.EVENT, key=event.slug, reason=reason)
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event, user):
+    """Delete an event with its participations and citations; a published or retracted one
+    takes the publishing permission, as retracting it would."""
+    if event.status != Event.Status.DRAFT and not (user is not None and user.has_perm(PUBLISH_PERMISSION)):
+        raise PermissionDenied("Deleting a published or retracted event needs the “can publish events” permission.")
+    tombstone_record(
+        kind=Tombstone.Kind.EVENT,
+        key=event.slug,
+        reason=Tombstone.Reason.DELETED,
+        public=event.status == Event.Status.PUBLISHED,
+    )
+    event._history_user = user
+    event.delete()

@@ -1,0 +1,185 @@
+"""Keyset ("cursor") paging: pages that neither skip nor repeat rows while data changes.
+
+A page ends at a row; the `next` link carries that row's sort key, and the next page starts
+strictly after it. The sort always ends with the primary key, so the order is total, and no
+page needs a COUNT or an OFFSET. A view names its sort with `keyset_ordering` (a tuple of
+`Key`s), or several with `keyset_orderings` chosen by the `ordering` parameter.
+"""
+
+import base64
+import binascii
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+BIGINT_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Key:
+    """One column of a keyset sort: its name, type, direction and where its NULLs go."""
+
+    field: str
+    kind: str = "str"  # "str", "int", "date" or "datetime": how the cursor stores the value
+    descending: bool = False
+    nulls_first: bool = False
+
+    def order_expression(self):
+        # Always say where NULLs go: PostgreSQL and SQLite disagree when it is left unsaid.
+        nulls = {"nulls_first": True} if self.nulls_first else {"nulls_last": True}
+        return F(self.field).desc(**nulls) if self.descending else F(self.field).asc(**nulls)
+
+    def equal(self, value):
+        return Q(**{f"{self.field}__isnull": True}) if value is None else Q(**{self.field: value})
+
+    def after(self, value):
+        """Rows that sort strictly after `value` in this column."""
+        if value is None:
+            # After NULL come the values only when NULLs sort first; otherwise nothing does.
+            return Q(**{f"{self.field}__isnull": False}) if self.nulls_first else Q(pk__in=[])
+        beyond = Q(**{f"{self.field}__{'lt' if self.descending else 'gt'}": value})
+        return beyond if self.nulls_first else beyond | Q(**{f"{self.field}__isnull": True})
+
+    def dump(self, value):
+        if value is None or self.kind in ("str", "int"):
+            return value
+        return value.isoformat()
+
+    def load(self, value):
+        """The cursor's value back as a Python value; ValueError when it is not one."""
+        if value is None:
+            if self.field == "pk":
+                raise ValueError("a primary key is never null")
+            return None
+        if self.kind == "int":
+            if type(value) is not int or not -BIGINT_MAX <= value <= BIGINT_MAX:
+                raise ValueError("not a 64-bit integer")
+            return value
+        if not isinstance(value, str) or len(value) > 1000:
+            raise ValueError("not a string")
+        if self.kind == "date":
+            return datetime.date.fromisoformat(value)
+        if self.kind == "datetime":
+            return datetime.datetime.fromisoformat(value)
+        return value
+
+
+def keyset(*keys):
+    """A total order: the given keys, then the primary key in the direction of the last one."""
+    descending = keys[-1].descending if keys else False
+    return (*keys, Key("pk", kind="int", descending=descending))
+
+
+class KeysetPagination(BasePagination):
+    """`?cursor=` and `?page_size=`; answers `{"next": url or null, "results": [...]}`."""
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    page_size = 50
+    max_page_size = 200
+    ordering_query_param = "ordering"
+
+    def keys_for(self, request, view):
+        orderings = getattr(view, "keyset_orderings", None)
+        if orderings:
+            chosen = request.query_params.get(self.ordering_query_param) or next(iter(orderings))
+            # The filterset has already refused an unknown ordering with a 400.
+            return orderings.get(chosen, next(iter(orderings.values())))
+        return getattr(view, "keyset_ordering", keyset())
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def decode_cursor(self, request, keys):
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None
+        try:
+            values = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")).decode("utf-8"))
+            if not isinstance(values, list) or len(values) != len(keys):
+                raise ValueError("wrong length")
+            return [key.load(value) for key, value in zip(keys, values, strict=True)]
+        except (ValueError, TypeError, UnicodeError, binascii.Error, OverflowError):
+            raise ValidationError(
+                {self.cursor_query_param: ["Invalid cursor: use the `next` link as given."]}
+            ) from None
+
+    def encode_cursor(self, keys, row):
+        values = [key.dump(getattr(row, key.field)) for key in keys]
+        return base64.urlsafe_b64encode(json.dumps(values).encode("utf-8")).decode("ascii")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        keys = self.keys_for(request, view)
+        size = self.get_page_size(request)
+        position = self.decode_cursor(request, keys)
+        queryset = queryset.order_by(*(key.order_expression() for key in keys))
+        if position is not None:
+            condition = Q(pk__in=[])
+            for index, key in enumerate(keys):
+                branch = key.after(position[index])
+                for earlier, value in zip(keys[:index], position[:index], strict=True):
+                    branch &= earlier.equal(value)
+                condition |= branch
+            queryset = queryset.filter(condition)
+        rows = list(queryset[: size + 1])
+        self.request = request
+        self.next_cursor = self.encode_cursor(keys, rows[size - 1]) if len(rows) > size else None
+        return rows[:size]
+
+    def get_next_link(self):
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_first_link(self, request):
+        return remove_query_param(request.build_absolute_uri(), self.cursor_query_param)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The next page, or null on the last one. Follow it as given.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: copy it from the previous page's `next` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, {self.page_size} unless given; at most {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]

@@ -1,0 +1,80 @@
+"""Serializer pieces every resource shares: writes validated exactly as the model validates.
+
+DRF checks field types but never calls `Model.clean()` or the model's constraints; these
+serializers call `full_clean()` before every save, so an invalid EDTF date or an end before
+a start is a 400 with the model's own message. Serializers here never query on their own:
+the viewset hands them rows prefetched by a named QuerySet method.
+"""
+
+import re
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from rest_framework import serializers
+
+from events.services import unique_slug
+
+from .filters import SLUG_PATTERN
+from .pagination import BIGINT_MAX
+
+
+def id_field(**kwargs):
+    """An integer id as the API accepts it: positive and within 64 bits (SQLite overflows beyond)."""
+    return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Saves one row through `full_clean()`, naming the request's user in its history.
+
+    `slug_source` names the field a missing slug is made from on create.
+    """
+
+    slug_source = None
+
+    def create(self, validated_data):
+        return self.save_row(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self.save_row(instance, validated_data)
+
+    @transaction.atomic
+    def save_row(self, instance, validated_data):
+        for name, value in validated_data.items():
+            if name == "slug" and not value:
+                continue  # an empty slug keeps the current one, or makes one on create
+            setattr(instance, name, value)
+        if self.slug_source and not instance.slug:
+            instance.slug = unique_slug(model=type(instance), text=getattr(instance, self.slug_source))
+        instance._history_user = self.context["request"].user
+        instance.full_clean()
+        instance.save()
+        return instance
+
+
+class SlugReferenceField(serializers.SlugRelatedField):
+    """A related record named by its slug; a malformed or unknown slug is a 400 naming the field."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} has the slug “{value}”.",
+        "invalid": "Give a slug: letters, digits, hyphens and underscores.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(SLUG_PATTERN, data) or len(data) > 200:
+            self.fail("invalid")
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", model=self.get_queryset().model._meta.verbose_name, value=data)
+
+
+class IdReferenceField(serializers.PrimaryKeyRelatedField):
+    """A related record named by its integer id, checked for range before the database sees it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("pk_field", id_field())
+        super().__init__(**kwargs)

@@ -1,0 +1,122 @@
+"""The base viewset of every resource: ETags on what it answers, If-Match on what it changes.
+
+A detail's ETag is a hash of its JSON, so it changes whenever anything the client sees
+changes, nested rows included. PUT, PATCH and DELETE lock the row, compare the client's
+If-Match with the current ETag and answer 412 without changing anything when they differ.
+Deletions and slug changes leave a Tombstone, so mirrors can follow.
+"""
+
+import hashlib
+import re
+
+from django.db import transaction
+from django.http import Http404
+from rest_framework import status, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from events.services import resource_delete, tombstone_record
+
+from .errors import PreconditionFailed
+from .filters import SLUG_PATTERN
+from .pagination import BIGINT_MAX
+
+
+def representation_etag(data):
+    """A strong ETag for one JSON representation."""
+    return f'"{hashlib.sha256(JSONRenderer().render(data)).hexdigest()[:40]}"'
+
+
+def if_match_satisfied(header, etag):
+    """RFC 9110 If-Match: absent, "*", or a list holding the current strong ETag."""
+    if header is None:
+        return True
+    tags = [tag.strip() for tag in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+class ResourceViewSet(viewsets.ModelViewSet):
+    """List, detail and writes of one resource; subclasses name their kind and querysets."""
+
+    tombstone_kind = None
+    # Anything up to the next slash reaches the view, so a malformed key is a JSON 404 too.
+    lookup_value_regex = "[^/]+"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def tombstone_key(self, instance):
+        return str(getattr(instance, self.lookup_field))
+
+    def lookup_value(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if self.lookup_field in ("pk", "id"):
+            valid = value.isascii() and value.isdigit() and 0 < int(value) <= BIGINT_MAX
+        else:
+            valid = re.fullmatch(SLUG_PATTERN, value) is not None
+        if not valid:
+            raise Http404("No record has this key.")
+        return value
+
+    def get_object(self):
+        self.lookup_value()
+        return super().get_object()
+
+    def get_write_queryset(self):
+        """Where a written row is read back from; events widen it past what the writer may list."""
+        return self.get_queryset()
+
+    def get_locked_object(self):
+        """The row for a write, locked until the transaction ends (SQLite locks the whole database)."""
+        model = self.get_queryset().model
+        locked = model._default_manager.select_for_update().filter(**{self.lookup_field: self.lookup_value()})
+        list(locked.values_list("pk", flat=True))
+        return self.get_object()
+
+    def check_precondition(self, request, instance):
+        current = representation_etag(self.get_serializer(instance).data)
+        if not if_match_satisfied(request.headers.get("If-Match"), current):
+            raise PreconditionFailed()
+
+    def respond(self, instance, status_code=status.HTTP_200_OK):
+        fresh = self.get_write_queryset().get(pk=instance.pk)
+        data = self.get_serializer(fresh).data
+        return Response(data, status=status_code, headers={"ETag": representation_etag(data)})
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_object()).data
+        return Response(data, headers={"ETag": representation_etag(data)})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save()
+        return self.respond(instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_locked_object()
+            self.check_precondition(request, instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            old_key = self.tombstone_key(instance)
+            instance = serializer.save()
+            self.after_update(instance, old_key)
+        return self.respond(instance)
+
+    def after_update(self, instance, old_key):
+        new_key = self.tombstone_key(instance)
+        if new_key != old_key:
+            tombstone_record(kind=self.tombstone_kind, key=old_key, reason="renamed", replaced_by=new_key)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_locked_object()
+            self.check_precondition(request, instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance):
+        resource_delete(
+            instance=instance, user=self.request.user, kind=self.tombstone_kind, key=self.tombstone_key(instance)
+        )
