@@ -101,6 +101,11 @@ class Actor(DatedModel):
         self.search_key = fold(f"{self.name} {self.sort_name}")[:600]
 
 
+class IdentifierManager(models.Manager):
+    def get_by_natural_key(self, scheme, identifier):
+        return self.get(scheme=scheme, identifier=identifier)
+
+
 class Identifier(models.Model):
     """One identifier of an actor in an outside scheme, e.g. its Wikidata item."""
 
@@ -108,6 +113,8 @@ class Identifier(models.Model):
     scheme = models.CharField(max_length=40, help_text="The scheme, e.g. “wikidata”.")
     identifier = models.CharField(max_length=200, help_text="The value in that scheme, e.g. “Q4075”.")
     history = HistoricalRecords()
+
+    objects = IdentifierManager()
 
     class Meta:
         constraints = [
@@ -119,6 +126,8 @@ class Identifier(models.Model):
 
     def natural_key(self):
         return (self.scheme, self.identifier)
+
+    natural_key.dependencies = ["actors.actor"]
 
 
 class AliasManager(models.Manager):

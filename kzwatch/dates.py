@@ -118,7 +118,7 @@ def display(text):
         return _display_side(text)
     start, end = text.split("/", 1)
     if start == "..":
-        return f"until {_display_side(end)}"
+        return f"by {_display_side(end)}"
     if end == "..":
         return f"from {_display_side(start)} on"
     if start == "":

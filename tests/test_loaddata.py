@@ -77,3 +77,29 @@ def test_reloading_a_changed_fixture_updates_in_place_and_records_the_change(fix
     event = Event.objects.get()
     assert event.date == "2016-09"
     assert list(event.history.values_list("history_type", flat=True)) == ["~", "+"]
+
+
+def test_reloading_changes_only_links_still_applies_them(fixture_file, tmp_path):
+    call_command("loaddata", fixture_file, verbosity=0)
+    linked = json.loads(json.dumps(FIXTURE))
+    linked.append(
+        {
+            "model": "events.event",
+            "fields": {
+                "slug": "sagintayev-pm",
+                "title": "Sagintayev replaces Massimov as prime minister",
+                "type": ["appointment"],
+                "date": "2016-09~",
+                "status": "published",
+                "related": [["massimov-to-knb"]],
+            },
+        }
+    )
+    path = tmp_path / "linked.json"
+    path.write_text(json.dumps(linked), encoding="utf-8")
+    call_command("loaddata", str(path), verbosity=0)
+    assert list(Event.objects.get(slug="massimov-to-knb").related.values_list("slug", flat=True)) == ["sagintayev-pm"]
+    linked[-1]["fields"]["related"] = []
+    path.write_text(json.dumps(linked), encoding="utf-8")
+    call_command("loaddata", str(path), verbosity=0)
+    assert not Event.objects.get(slug="massimov-to-knb").related.exists()

@@ -31,7 +31,10 @@ class Command(loaddata.Command):
             instance.fill_derived_fields()
         stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
         if stored is not None and _values(stored) == _values(instance):
-            # Unchanged: leave the row (and its updated_at) alone; still resolve deferred references.
+            # Unchanged: leave the row (and its updated_at) alone, but still apply its many-to-many
+            # links (set() changes nothing when they match) and resolve deferred references.
+            for name, values in (obj.m2m_data or {}).items():
+                getattr(stored, name).set(values)
             if obj.deferred_fields:
                 self.objs_with_deferred_fields.append(obj)
             return False
