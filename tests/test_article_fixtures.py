@@ -298,3 +298,10 @@ def test_loading_again_creates_no_rows_and_records_no_history(article_data):
     before = snapshot()
     call_command("loaddata", *map(str, FIXTURES), verbosity=0)
     assert snapshot() == before
+
+
+def test_states_and_well_known_people_carry_their_wikidata_ids(article_data):
+    wikidata = dict(Identifier.objects.filter(scheme="wikidata").values_list("actor__slug", "identifier"))
+    assert wikidata["kazakhstan"] == "Q232"
+    assert wikidata["russia"] == "Q159"
+    assert wikidata["vladimir-putin"] == "Q7747"
