@@ -210,8 +210,6 @@ class Event(DatedModel):
 
     def clean(self):
         super().clean()
-        if not (self.date or "").strip():
-            raise ValidationError({"date": "Give the date as precisely as it is known, e.g. 2017 or 2017-08."})
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "An event cannot be part of itself."})
 
