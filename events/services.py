@@ -77,6 +77,7 @@ def _check_parent(event):
 
 
 def _check_publishable(event):
+    """A published event cites at least one source (checked when it is published or its citations change)."""
     if event.status == Event.Status.PUBLISHED and not Citation.objects.filter(event=event).exists():
         raise ValidationError({"citations": "A published event needs at least one citation: add the source first."})
 
@@ -205,7 +206,8 @@ def event_update(*, event, user, data):
         _replace_participants(event, data["participants"], user)
     if "citations" in data:
         _replace_citations(event, data["citations"], user)
-    _check_publishable(event)
+    if old_status != Event.Status.PUBLISHED or "citations" in data:
+        _check_publishable(event)
 
     was_public = old_status == Event.Status.PUBLISHED
     if event.slug != old_slug:

@@ -41,14 +41,15 @@ def validation_error_detail(error):
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, (ProtectedError, RestrictedError)):  # subclasses of IntegrityError: first
+        rows = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        names = sorted({str(type(row)._meta.verbose_name_plural) for row in rows})
+        exc = Conflict(f"Other records still refer to this one ({', '.join(names)}); detach or delete them first.")
     elif isinstance(exc, IntegrityError):
         # full_clean() checks the constraints first; this is the race it cannot see.
         exc = exceptions.ValidationError(
             {"non_field_errors": ["This change conflicts with another record (a uniqueness or consistency rule)."]}
         )
-    elif isinstance(exc, (ProtectedError, RestrictedError)):
-        names = sorted({str(type(row)._meta.verbose_name_plural) for row in exc.protected_objects})
-        exc = Conflict(f"Other records still refer to this one ({', '.join(names)}); detach or delete them first.")
     return drf_exception_handler(exc, context)
 
 

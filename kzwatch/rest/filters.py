@@ -107,13 +107,17 @@ def partial_date_filter(*, method, label):
 
 
 class SafeIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time that the database can compare: no year beyond 1..9999 once in UTC."""
+    """An ISO 8601 date-time the database can compare, handed on in UTC.
+
+    Any offset Python accepts ("+19:01") would reach PostgreSQL, which refuses offsets past
+    ±15:59; a year outside 1..9999 once in UTC overflows everywhere. Both are 400s here.
+    """
 
     def to_python(self, value):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(datetime.UTC)
+                value = value.astimezone(datetime.UTC)
             except (OverflowError, ValueError):
                 raise forms.ValidationError("This date-time is out of range.", code="out_of_range") from None
         return value
