@@ -184,3 +184,9 @@ def test_event_filterset_works_on_a_plain_queryset_and_querydict():
     assert filterset.is_valid()
     assert [event.slug for event in filterset.qs] == ["arrest-2017"]
     assert not EventFilterSet(QueryDict("date_after=2017-99"), queryset=Event.objects.all()).is_valid()
+
+
+def test_updated_since_with_an_offset_postgresql_refuses_is_read_in_utc():
+    EventFactory(slug="e")
+
+    assert slugs("/api/v1/events/?updated_since=2000-07-10T05:51:54%2B19:01") == ["e"]

@@ -1,0 +1,229 @@
+"""Exports: events as CSV, everyone as Popolo JSON (validated against its schemas), the Atom feed."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft3Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT3
+
+from events.exports.popolo import popolo_date
+from events.models import Event
+from tests.api.clients import anonymous_client, token_client
+from tests.factories import (
+    ActorFactory,
+    AliasFactory,
+    CitationFactory,
+    EventFactory,
+    EventTypeFactory,
+    FactionFactory,
+    IdentifierFactory,
+    MembershipFactory,
+    OfficeFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    SourceFactory,
+    TenureFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+POPOLO_SCHEMAS = Path("/work/shared/popolo-schemas")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_events_csv_honours_the_filters_and_flattens_participants_and_citations():
+    event = EventFactory(slug="masimov-arrested", title="Masimov arrested", date="2022-01-08")
+    ParticipationFactory(event=event, actor=ActorFactory(slug="karim-masimov", name="Karim Masimov"))
+    source = SourceFactory(title="Reuters", url="https://example.org/r", reliability="B")
+    CitationFactory(event=event, source=source, credibility=2)
+    EventFactory(slug="other-type", type=EventTypeFactory(slug="decree"))
+    EventFactory(slug="a-draft", status=Event.Status.DRAFT)
+
+    response = anonymous_client().get("/api/v1/events/?format=csv&type=arrest")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["slug"] for row in rows] == ["masimov-arrested"]
+    row = rows[0]
+    assert row["date"] == "2022-01-08"
+    assert row["date_display"] == "8 Jan 2022"
+    assert row["participants"] == "Karim Masimov (subject)"
+    assert row["participant_slugs"] == "karim-masimov"
+    assert row["sources"] == "Reuters [B2] <https://example.org/r>"
+    assert row["source_ids"] == str(source.pk)
+
+
+def test_csv_export_is_not_paged():
+    for number in range(7):
+        EventFactory(slug=f"e{number}")
+
+    response = anonymous_client().get("/api/v1/events/?format=csv&page_size=2")
+
+    assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 7
+
+
+def test_csv_cells_that_look_like_formulas_are_defused():
+    EventFactory(title='=HYPERLINK("http://evil")', summary="+1 more")
+
+    rows = list(csv.DictReader(io.StringIO(anonymous_client().get("/api/v1/events/?format=csv").content.decode())))
+
+    assert rows[0]["title"].startswith("'=")
+    assert rows[0]["summary"] == "'+1 more"
+
+
+def test_csv_request_with_a_bad_filter_gets_a_json_400():
+    response = anonymous_client().get("/api/v1/events/?format=csv&date_after=soon")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "date_after" in response.json()
+
+
+def popolo_validators():
+    """Draft-03 validators for the four Popolo kinds, their cross-references resolved to local files."""
+    resources = []
+    for path in POPOLO_SCHEMAS.glob("*.json"):
+        schema = json.loads(path.read_text())
+        resources.append((schema["id"].rstrip("#"), Resource.from_contents(schema, default_specification=DRAFT3)))
+    registry = Registry().with_resources(resources)
+    validators = {}
+    for kind, name in (
+        ("persons", "person"),
+        ("organizations", "organization"),
+        ("memberships", "membership"),
+        ("posts", "post"),
+    ):
+        schema = json.loads((POPOLO_SCHEMAS / f"{name}.json").read_text())
+        validators[kind] = Draft3Validator(schema, registry=registry, format_checker=Draft3Validator.FORMAT_CHECKER)
+    return validators
+
+
+def test_popolo_export_validates_against_the_popolo_schemas():
+    knb = OrganizationFactory(slug="knb", name="National Security Committee", birth_date="1992-06~")
+    masimov = ActorFactory(slug="karim-masimov", name="Karim Masimov", birth_date="1965-06-15", death_date="")
+    AliasFactory(actor=masimov, name="Кәрім Мәсімов", lang="kk-Cyrl", note="Kazakh spelling")
+    IdentifierFactory(actor=masimov, scheme="wikidata", identifier="Q313541")
+    membership = MembershipFactory(actor=masimov, faction=FactionFactory(slug="old-guard"), start_date="2016-09~")
+    CitationFactory(event=None, membership=membership, source=SourceFactory(title="Vlast", url="https://example.org/a"))
+    MembershipFactory(
+        actor=knb, faction=FactionFactory(slug="siloviki"), start_date="2017-06/2017-08", end_date="2019?"
+    )
+    office = OfficeFactory(slug="knb-chair", name="Chairman of the KNB", organization=knb)
+    TenureFactory(actor=masimov, office=office, start_date="2016-09-08", end_date="2022-01-05")
+    TenureFactory(actor=ActorFactory(slug="someone"), office=OfficeFactory(slug="no-organisation"), start_date="201X")
+
+    response = anonymous_client().get("/api/v1/export/popolo.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    validators = popolo_validators()
+    for kind, validator in validators.items():
+        assert document[kind], kind
+        for item in document[kind]:
+            errors = [error.message for error in validator.iter_errors(item)]
+            assert errors == [], (kind, item)
+    organizations = {item["id"]: item for item in document["organizations"]}
+    assert organizations["faction/old-guard"]["classification"] == "faction"
+    assert organizations["actor/knb"]["founding_date"] == "1992-06"
+    person = next(item for item in document["persons"] if item["id"] == "actor/karim-masimov")
+    assert person["other_names"][0]["name"] == "Кәрім Мәсімов"
+    assert person["identifiers"] == [{"scheme": "wikidata", "identifier": "Q313541"}]
+    memberships = {item["id"]: item for item in document["memberships"]}
+    assert memberships[f"membership/{membership.pk}"]["start_date"] == "2016-09"
+    assert memberships[f"membership/{membership.pk}"]["sources"] == [{"url": "https://example.org/a", "note": "Vlast"}]
+    tenure = next(item for item in document["memberships"] if item.get("post_id") == "office/knb-chair")
+    assert tenure["person_id"] == "actor/karim-masimov"
+    assert tenure["organization_id"] == "actor/knb"
+    assert (tenure["start_date"], tenure["end_date"]) == ("2016-09-08", "2022-01-05")
+    organisation_member = next(
+        item for item in document["memberships"] if item.get("organization_id") == "faction/siloviki"
+    )
+    assert organisation_member["member"] == {"@type": "Organization", "id": "actor/knb"}
+    assert (organisation_member["start_date"], organisation_member["end_date"]) == ("2017-06", "2019")
+    assert {post["id"] for post in document["posts"]} == {"office/knb-chair", "office/no-organisation"}
+
+
+def test_the_popolo_validators_do_catch_a_bad_document():
+    validators = popolo_validators()
+
+    assert list(validators["persons"].iter_errors({"id": "x", "birth_date": "2016-09~"}))
+    assert list(validators["persons"].iter_errors({"id": "x", "identifiers": [{"scheme": "wikidata"}]}))
+    assert list(validators["memberships"].iter_errors({"id": "x", "person": {"name": 5}}))
+
+
+@pytest.mark.parametrize(
+    ("edtf", "side", "popolo"),
+    [
+        ("2017-08-15", "start", "2017-08-15"),
+        ("2016-09~", "start", "2016-09"),
+        ("2017?", "start", "2017"),
+        ("2017-06/2017-08", "start", "2017-06"),
+        ("2017-06/2017-08", "end", "2017-08"),
+        ("2017-21", "start", "2017"),
+        ("../2017", "start", None),
+        ("201X", "start", None),
+        ("", "start", None),
+    ],
+)
+def test_popolo_dates_keep_what_popolo_can_say(edtf, side, popolo):
+    assert popolo_date(edtf, side) == popolo
+
+
+def parse_feed(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root
+
+
+def test_feed_is_atom_with_published_events_newest_publication_first(editor):
+    older = CitationFactory(event=EventFactory(slug="published-first", title="First", date="2022")).event
+    CitationFactory(event=EventFactory(slug="published-second", title="Second", date="2001"))
+    EventFactory(slug="a-draft", status=Event.Status.DRAFT)
+    older.title = "First, edited later"
+    older.save()
+
+    root = parse_feed(anonymous_client().get("/feeds/events/"))
+
+    entries = root.findall(f"{ATOM}entry")
+    assert [entry.find(f"{ATOM}title").text for entry in entries] == ["Second", "First, edited later"]
+    first = entries[1]
+    assert first.find(f"{ATOM}link").get("href").endswith("/events/published-first/")
+    assert first.find(f"{ATOM}published") is not None
+    assert first.find(f"{ATOM}updated") is not None
+    assert first.find(f"{ATOM}category").get("term") == "Arrest"
+
+
+def test_feed_takes_the_event_filters():
+    ParticipationFactory(event=EventFactory(slug="masimov-event", title="Masimov"), actor=ActorFactory(slug="masimov"))
+    EventFactory(slug="other", title="Other")
+
+    root = parse_feed(anonymous_client().get("/feeds/events/?actor=masimov"))
+
+    assert [entry.find(f"{ATOM}title").text for entry in root.findall(f"{ATOM}entry")] == ["Masimov"]
+    assert root.find(f"{ATOM}link").get("href").endswith("/?actor=masimov")
+
+
+def test_feed_with_a_bad_filter_is_a_400():
+    response = anonymous_client().get("/feeds/events/?date_after=someday")
+
+    assert response.status_code == 400
+    assert "date_after" in response.json()
+
+
+def test_feed_shows_no_drafts_even_to_editors(editor):
+    EventFactory(slug="a-draft", status=Event.Status.DRAFT)
+    client = token_client(editor)
+    client.force_login(editor)
+
+    root = parse_feed(client.get("/feeds/events/"))
+
+    assert root.findall(f"{ATOM}entry") == []
