@@ -25,7 +25,7 @@ class IdentifierSerializer(serializers.ModelSerializer):
 
 
 class ActorMembershipSerializer(serializers.ModelSerializer):
-    faction = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    faction = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The faction's slug.")
 
     class Meta:
         model = Membership
@@ -33,8 +33,10 @@ class ActorMembershipSerializer(serializers.ModelSerializer):
 
 
 class ActorTenureSerializer(serializers.ModelSerializer):
-    office = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    office = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The office's slug.")
+    predecessor = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of who held the office before."
+    )
 
     class Meta:
         model = Tenure
@@ -74,8 +76,8 @@ class ActorSerializer(ValidatedModelSerializer):
 
 
 class FactionMembershipSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    name = serializers.CharField(source="actor.name", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The member's slug.")
+    name = serializers.CharField(source="actor.name", read_only=True, help_text="The member's name.")
 
     class Meta:
         model = Membership
@@ -99,10 +101,14 @@ class FactionSerializer(ValidatedModelSerializer):
 
 
 class OfficeTenureSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    name = serializers.CharField(source="actor.name", read_only=True)
-    predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    appointed_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    actor = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The holder's slug.")
+    name = serializers.CharField(source="actor.name", read_only=True, help_text="The holder's name.")
+    predecessor = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of who held the office before."
+    )
+    appointed_by = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of who made the appointment."
+    )
 
     class Meta:
         model = Tenure

@@ -69,9 +69,19 @@ def error_responses(method, is_detail):
     return responses
 
 
+def require_every_response_field(schemas):
+    """DRF answers every readable field of a serializer, null when empty: say so, for typed clients."""
+    for name, schema in schemas.items():
+        if name.endswith("Request") or name in COMPONENTS or "properties" not in schema:
+            continue
+        schema["required"] = sorted(schema["properties"])
+
+
 def add_errors_and_etags(result, generator, request, public):
     """drf-spectacular postprocessing hook."""
-    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    require_every_response_field(schemas)
+    schemas.update(COMPONENTS)
     for path, operations in result.get("paths", {}).items():
         is_detail = path.rstrip("/").endswith("}")
         for method, operation in operations.items():

@@ -1,6 +1,7 @@
 """Writing events through the API: tokens, permissions, one-request nested events, validation, If-Match."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from actors.models import Actor
 from events.models import Citation, Event, Participation
@@ -326,3 +327,18 @@ def test_stale_if_match_is_a_412_and_changes_nothing(curator, method):
     assert "detail" in response.json()
     event = Event.objects.get(slug="e")
     assert (event.title, event.summary) == ("Old", "A colleague's edit.")
+
+
+def test_signed_in_session_writes_need_the_csrf_token(curator, vocabulary):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(curator)
+
+    refused = client.post("/api/v1/events/", event_body(vocabulary), format="json")
+    client.get("/admin/login/")  # sets the CSRF cookie
+    accepted = client.post(
+        "/api/v1/events/", event_body(vocabulary), format="json", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value
+    )
+
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["detail"]
+    assert accepted.status_code == 201
