@@ -7,7 +7,7 @@ HOST_PORT ?= 127.0.0.1:8000
 RUN_ENV := DEBUG=$${DEBUG:-1}
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run install migrate load test lint format migrations-check pytest browser ci clean
+.PHONY: run install migrate load test lint format migrations-check pytest browser bench ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ pytest: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint migrations-check pytest
+
+# Speed as a ratio against raw SQL measured in the same run; never part of `make test`.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/benchmarks --benchmark-only $(PYTEST_ARGS)
 
 ci:
 	bash .ci/run

@@ -1,25 +1,13 @@
 """JSON viewsets of actors, factions and offices (registered in kzwatch.api)."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from kzwatch.rest.pagination import Key, keyset
 from kzwatch.rest.viewsets import ResourceViewSet
 
-from .filters import ActorFilterSet, FactionFilterSet, OfficeFilterSet, faction_memberships
-from .models import Actor, Faction, Office, Tenure
+from .filters import ActorFilterSet, FactionFilterSet, OfficeFilterSet
+from .models import Actor, Faction, Office
 from .serializers import ActorSerializer, FactionSerializer, OfficeSerializer
-
-
-def factions_for_api():
-    """Factions with their members, in two queries however many there are."""
-    return Faction.objects.prefetch_related(faction_memberships())
-
-
-def offices_for_api():
-    """Offices with their organisation and holders, in two queries however many there are."""
-    tenures = Tenure.objects.select_related("actor", "predecessor", "appointed_by").order_by_start()
-    return Office.objects.select_related("organization").prefetch_related(Prefetch("tenures", tenures))
 
 
 @extend_schema_view(
@@ -65,7 +53,7 @@ class FactionViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("name"))
 
     def get_queryset(self):
-        return factions_for_api()
+        return Faction.objects.with_members()
 
 
 @extend_schema_view(
@@ -84,4 +72,4 @@ class OfficeViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("name"))
 
     def get_queryset(self):
-        return offices_for_api()
+        return Office.objects.with_holders()

@@ -7,7 +7,7 @@ to the actor.
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 
 from kzwatch.rest.filters import SyncFilterSet, slugs_filter
 
@@ -16,14 +16,6 @@ from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenur
 
 def _history(model, **lookup):
     return model.history.model.objects.filter(**lookup)
-
-
-def faction_memberships(at=None):
-    """The memberships a faction's JSON lists: all, or those that may be current on `at`."""
-    memberships = Membership.objects.select_related("actor").order_by_start()
-    if at is not None:
-        memberships = memberships.at(at)
-    return Prefetch("memberships", memberships)
 
 
 class ActorFilterSet(SyncFilterSet):
@@ -76,7 +68,7 @@ class FactionFilterSet(SyncFilterSet):
 
     def filter_at(self, queryset, name, value):
         # Swap the list of members for those current on the day; the factions stay.
-        return queryset.prefetch_related(None).prefetch_related(faction_memberships(at=value))
+        return queryset.with_members(at=value)
 
     def changed_since(self, queryset, when):
         return queryset.filter(

@@ -172,6 +172,15 @@ class Alias(models.Model):
         super().save(*args, **kwargs)
 
 
+class FactionQuerySet(models.QuerySet):
+    def with_members(self, at=None):
+        """Factions with their memberships (all, or those that may be current on `at`), in two queries."""
+        memberships = Membership.objects.select_related("actor").order_by_start()
+        if at is not None:
+            memberships = memberships.at(at)
+        return self.prefetch_related(None).prefetch_related(models.Prefetch("memberships", memberships))
+
+
 class Faction(models.Model):
     """An informal group inside an elite: a clan, a camp, a circle of clients around a patron."""
 
@@ -185,7 +194,7 @@ class Faction(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(FactionQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -296,6 +305,13 @@ class Membership(Span):
     natural_key.dependencies = ["actors.actor", "actors.faction"]
 
 
+class OfficeQuerySet(models.QuerySet):
+    def with_holders(self):
+        """Offices with their organisation and their tenures in order, in two queries."""
+        tenures = Tenure.objects.select_related("actor", "predecessor", "appointed_by").order_by_start()
+        return self.select_related("organization").prefetch_related(models.Prefetch("tenures", tenures))
+
+
 class Office(models.Model):
     """A position one person holds at a time (Popolo Post), e.g. “Prime Minister of Kazakhstan”."""
 
@@ -318,7 +334,7 @@ class Office(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(OfficeQuerySet)()
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,5 @@ def actor_detail(request, slug):
 
 
 def faction_detail(request, slug):
-    faction = get_object_or_404(Faction, slug=slug)
-    memberships = faction.memberships.select_related("actor").order_by_start()
-    return render(request, "actors/faction_detail.html", {"faction": faction, "memberships": memberships})
+    faction = get_object_or_404(Faction.objects.with_members(), slug=slug)
+    return render(request, "actors/faction_detail.html", {"faction": faction})

@@ -7,6 +7,7 @@ used for filtering and sorting. `parse()` is the one place that text is checked.
 
 import calendar
 import datetime
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -62,7 +63,13 @@ def parse(text):
     Empty text means "not known" and has no bounds. Bounds are the strict ones: "2016-09~"
     spans September 2016; the qualifier is kept in the text and shown to readers.
     """
-    text = (text or "").strip()
+    return _parse((text or "").strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text):
+    # The edtf grammar takes milliseconds a call, and a save parses each date more than once;
+    # results are immutable, so they are cached (errors are not, and are raised afresh).
     if not text:
         return EDTFDate("", None, None)
     if len(text) > 40 or not re.fullmatch(r"[0-9X\-/~?%.]+", text):

@@ -12,12 +12,6 @@ from tests.factories import ActorFactory, OrganizationFactory, ParticipationFact
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """The curator fixture sets a password; the production hasher takes a third of a second each time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_stale_if_match_on_an_actor_is_a_412(curator):
     ActorFactory(slug="a", name="Old")
     client = token_client(curator)

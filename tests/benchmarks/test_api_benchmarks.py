@@ -8,9 +8,6 @@ The second test prints how many times slower the API is than the bare query; not
 asserts a time.
 """
 
-import functools
-from unittest import mock
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -18,7 +15,6 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from events.models import Citation, Event, Participation, Source
-from kzwatch import dates
 from tests.factories import EventTypeFactory, ParticipantRoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,18 +43,14 @@ RAW_SQL = """
 @pytest.fixture
 def published_events():
     event_type, role = EventTypeFactory(slug="arrest"), ParticipantRoleFactory(slug="accused")
-    cached_parse = functools.lru_cache(maxsize=None)(dates.parse)
-    with mock.patch.object(dates, "parse", cached_parse):
-        actors = [Actor(slug=f"actor-{n}", name=f"Actor {n}") for n in range(EVENTS)]
-        events = [
-            Event(slug=f"event-{n}", title=f"Event {n}", type=event_type, date=f"20{n % 20:02d}-08", status="published")
-            for n in range(EVENTS)
-        ]
-        sources = [
-            Source(slug=f"source-{n}", title=f"Source {n}", url=f"https://example.org/{n}") for n in range(EVENTS)
-        ]
-        for row in (*actors, *events, *sources):
-            row.fill_derived_fields()
+    actors = [Actor(slug=f"actor-{n}", name=f"Actor {n}") for n in range(EVENTS)]
+    events = [
+        Event(slug=f"event-{n}", title=f"Event {n}", type=event_type, date=f"20{n % 20:02d}-08", status="published")
+        for n in range(EVENTS)
+    ]
+    sources = [Source(slug=f"source-{n}", title=f"Source {n}", url=f"https://example.org/{n}") for n in range(EVENTS)]
+    for row in (*actors, *events, *sources):
+        row.fill_derived_fields()
     actors, events = Actor.objects.bulk_create(actors), Event.objects.bulk_create(events)
     sources = Source.objects.bulk_create(sources)
     Participation.objects.bulk_create(
