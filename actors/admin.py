@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kzwatch.admin import TombstoneAdminMixin
+
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 
 
@@ -23,7 +25,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    tombstone_kind = "actor"
     list_display = ["name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "sort_name", "slug", "search_key", "aliases__name", "aliases__search_key"]
@@ -38,7 +41,8 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Faction)
-class FactionAdmin(SimpleHistoryAdmin):
+class FactionAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    tombstone_kind = "faction"
     list_display = ["name", "orientation", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -54,7 +58,8 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    tombstone_kind = "office"
     list_display = ["name", "organization", "slug"]
     list_select_related = ["organization"]
     search_fields = ["name", "slug"]

@@ -1,7 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
+from kzwatch.admin import TombstoneAdminMixin
+
+from .models import Citation, Event, EventType, ParticipantRole, Participation, Source, Tombstone
+from .services import event_check_status_change, event_deletable_by, event_delete, event_record_departure
 
 
 class ParticipationInline(admin.TabularInline):
@@ -10,16 +16,46 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["actor", "role"]
 
 
+class CitationInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # `instance` already carries the status chosen in the event form above.
+        if self.instance.status != Event.Status.PUBLISHED:
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError("A published event needs at least one citation: add the source first.")
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
+    formset = CitationInlineFormSet
     fk_name = "event"
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "quote", "locator", "credibility", "note"]
 
 
+class EventAdminForm(forms.ModelForm):
+    user = None  # set for each request by EventAdmin.get_form
+
+    class Meta:
+        model = Event
+        fields = ["title", "slug", "type", "date", "date_note", "location", "summary", "status", "parent", "related"]
+
+    def clean_status(self):
+        new = self.cleaned_data["status"]
+        current = None if self.instance._state.adding else Event.objects.get(pk=self.instance.pk).status
+        try:
+            event_check_status_change(user=self.user, current=current, new=new)
+        except PermissionDenied as error:
+            raise ValidationError(str(error), code="publish_permission") from error
+        return new
+
+
 @admin.register(Event)
 class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
     list_display = ["title", "date", "type", "status", "updated_at"]
     list_filter = ["status", "type"]
     list_select_related = ["type"]
@@ -27,6 +63,30 @@ class EventAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent", "related"]
     inlines = [ParticipationInline, CitationInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        # The publishing rule and the citation rule were checked by the form and the citation
+        # formset; what is left is telling API mirrors when the event leaves their view.
+        old = Event.objects.filter(pk=obj.pk).values("status", "slug").first() if change else None
+        super().save_model(request, obj, form, change)
+        if old:
+            event_record_departure(event=obj, old_status=old["status"], old_slug=old["slug"])
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or event_deletable_by(event=obj, user=request.user))
+
+    def delete_model(self, request, obj):
+        event_delete(event=obj, user=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for event in queryset:
+            event_delete(event=event, user=request.user)
 
 
 @admin.register(EventType)
@@ -42,7 +102,9 @@ class ParticipantRoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    tombstone_kind = Tombstone.Kind.SOURCE
+    tombstone_key_field = "pk"
     list_display = ["title", "kind", "reliability", "published_date"]
     list_filter = ["kind", "reliability"]
     search_fields = ["title", "publisher", "author", "url"]
@@ -62,3 +124,21 @@ class CitationAdmin(SimpleHistoryAdmin):
     ]
     autocomplete_fields = ["source", "event"]
     search_fields = ["quote", "source__title"]
+
+
+@admin.register(Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    """Read-only: tombstones are written by the services, never by hand."""
+
+    list_display = ["at", "kind", "key", "reason", "replaced_by", "public"]
+    list_filter = ["kind", "reason", "public"]
+    search_fields = ["key", "replaced_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -416,7 +416,9 @@ class Citation(models.Model):
 
     def clean(self):
         super().clean()
-        if sum(1 for kind in ("event", "membership", "tenure") if getattr(self, f"{kind}_id")) != 1:
+        # The claim objects, not just their ids: in the admin, a new event's citations are
+        # validated before the event is saved and has an id.
+        if sum(1 for kind in ("event", "membership", "tenure") if getattr(self, kind, None) is not None) != 1:
             raise ValidationError("A citation supports exactly one claim: an event, a membership or a tenure.")
         if not (self.quote or "").strip():
             raise ValidationError({"quote": "Quote the source's own words."})

@@ -208,7 +208,12 @@ def event_update(*, event, user, data):
         _replace_citations(event, data["citations"], user)
     if old_status != Event.Status.PUBLISHED or "citations" in data:
         _check_publishable(event)
+    event_record_departure(event=event, old_status=old_status, old_slug=old_slug)
+    return event
 
+
+def event_record_departure(*, event, old_status, old_slug):
+    """Leave a tombstone when a change moved the event out of a reader's view or renamed it."""
     was_public = old_status == Event.Status.PUBLISHED
     if event.slug != old_slug:
         tombstone_record(
@@ -221,14 +226,19 @@ def event_update(*, event, user, data):
     elif was_public and event.status != Event.Status.PUBLISHED:
         reason = Tombstone.Reason.RETRACTED if event.status == Event.Status.RETRACTED else Tombstone.Reason.UNPUBLISHED
         tombstone_record(kind=Tombstone.Kind.EVENT, key=event.slug, reason=reason)
-    return event
+
+
+def event_deletable_by(*, event, user):
+    """Drafts go with the delete permission alone; a published or retracted event also takes
+    "can publish events", as retracting it would."""
+    return event.status == Event.Status.DRAFT or (user is not None and user.has_perm(PUBLISH_PERMISSION))
 
 
 @transaction.atomic
 def event_delete(*, event, user):
     """Delete an event with its participations and citations; a published or retracted one
     takes the publishing permission, as retracting it would."""
-    if event.status != Event.Status.DRAFT and not (user is not None and user.has_perm(PUBLISH_PERMISSION)):
+    if not event_deletable_by(event=event, user=user):
         raise PermissionDenied("Deleting a published or retracted event needs the “can publish events” permission.")
     tombstone_record(
         kind=Tombstone.Kind.EVENT,

@@ -11,10 +11,10 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def curator(django_user_model):
-    """A signed-in-able user with the add/change/delete permissions curators get, but not publish."""
+    """A staff user with the add/change/delete permissions curators get, but not publish."""
     from django.contrib.auth.models import Permission
 
-    user = django_user_model.objects.create_user("curator", password="curator-pass-1234")
+    user = django_user_model.objects.create_user("curator", password="curator-pass-1234", is_staff=True)
     codenames = [
         f"{action}_{model}"
         for action in ("add", "change", "delete", "view")

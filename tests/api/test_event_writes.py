@@ -328,7 +328,7 @@ def test_signed_in_session_writes_need_the_csrf_token(curator, vocabulary):
     client.force_login(curator)
 
     refused = client.post("/api/v1/events/", event_body(vocabulary), format="json")
-    client.get("/admin/login/")  # sets the CSRF cookie
+    client.get("/admin/events/event/add/")  # a form page sets the CSRF cookie
     accepted = client.post(
         "/api/v1/events/", event_body(vocabulary), format="json", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value
     )

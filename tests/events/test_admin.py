@@ -1,0 +1,118 @@
+"""The admin applies the API's rules: who may publish, citations to publish, tombstones for mirrors."""
+
+import pytest
+
+from events.models import Event, Tombstone
+from tests.factories import ActorFactory, CitationFactory, EventFactory, EventTypeFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def event_form(event_type, source=None, **overrides):
+    """The POST data of the event add/change page, with one citation when `source` is given."""
+    data = {
+        "title": "Mailybayev detained",
+        "slug": "mailybayev-detained",
+        "type": event_type.pk,
+        "date": "2017-06",
+        "status": "draft",
+        "participations-TOTAL_FORMS": "0",
+        "participations-INITIAL_FORMS": "0",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+    }
+    if source is not None:
+        data.update(
+            {
+                "citations-TOTAL_FORMS": "1",
+                "citations-0-source": source.pk,
+                "citations-0-quote": "was detained on a similar charge",
+                "citations-0-credibility": "2",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_curator_without_publish_permission_gets_a_form_error_and_nothing_is_published(client, curator):
+    client.force_login(curator)
+    response = client.post(
+        "/admin/events/event/add/", event_form(EventTypeFactory(), SourceFactory(), status="published")
+    )
+    assert response.status_code == 200
+    assert "can publish events" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_curator_saves_a_draft_and_history_names_them(client, curator):
+    client.force_login(curator)
+    response = client.post("/admin/events/event/add/", event_form(EventTypeFactory(), SourceFactory()))
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.status == "draft"
+    assert event.history.get().history_user == curator
+    assert event.citations.get().history.get().history_user == curator
+
+
+def test_editor_cannot_publish_without_a_citation(client, editor):
+    client.force_login(editor)
+    response = client.post("/admin/events/event/add/", event_form(EventTypeFactory(), status="published"))
+    assert response.status_code == 200
+    assert "needs at least one citation" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_editor_publishes_with_a_citation(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/events/event/add/", event_form(EventTypeFactory(), SourceFactory(), status="published")
+    )
+    assert response.status_code == 302
+    assert Event.objects.get().status == "published"
+
+
+def test_retracting_in_the_admin_leaves_a_tombstone(client, editor):
+    citation = CitationFactory(event__slug="mailybayev-detained", event__status="published")
+    event = citation.event
+    client.force_login(editor)
+    data = event_form(
+        event.type,
+        status="retracted",
+        **{
+            "citations-TOTAL_FORMS": "1",
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": citation.pk,
+            "citations-0-event": event.pk,
+            "citations-0-source": citation.source.pk,
+            "citations-0-quote": citation.quote,
+            "citations-0-credibility": citation.credibility,
+        },
+    )
+    response = client.post(f"/admin/events/event/{event.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    tombstone = Tombstone.objects.get()
+    assert (tombstone.kind, tombstone.key, tombstone.reason) == ("event", "mailybayev-detained", "retracted")
+
+
+def test_curator_cannot_delete_a_published_event(client, curator):
+    event = EventFactory(status="published")
+    client.force_login(curator)
+    response = client.post(f"/admin/events/event/{event.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_deleting_an_actor_in_the_admin_leaves_a_tombstone(client, curator):
+    actor = ActorFactory(slug="marat-tazhin")
+    client.force_login(curator)
+    response = client.post(f"/admin/actors/actor/{actor.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    tombstone = Tombstone.objects.get()
+    assert (tombstone.kind, tombstone.key, tombstone.reason) == ("actor", "marat-tazhin", "deleted")
+
+
+def test_admin_search_finds_actors_in_any_script(client, curator):
+    ActorFactory(name="Nursultan Nazarbayev")
+    client.force_login(curator)
+    page = client.get("/admin/actors/actor/", {"q": "Назарбаев"}).content.decode()
+    assert "Nursultan Nazarbayev" in page
