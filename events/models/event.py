@@ -1,0 +1,221 @@
+"""Events and who took part in them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actors.models import Actor, SlugNaturalKeyManager
+from kzwatch.dates import DatedModel, EDTFField, display
+
+from .vocabulary import EventType, ParticipantRole
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published events for everyone; drafts and retractions too for users who may edit events."""
+        if user is not None and user.is_authenticated and user.has_perm("events.change_event"):
+            return self
+        return self.published()
+
+    def overlapping(self, start=None, end=None):
+        """Events whose date range meets the window [start, end]; either end may be open."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(Q(date_end__gte=start) | Q(date_end__isnull=True))
+        if end is not None:
+            queryset = queryset.filter(Q(date_start__lte=end) | Q(date_start__isnull=True))
+        return queryset
+
+    def chronological(self):
+        return self.order_by(F("date_start").asc(nulls_first=True), F("date_end").asc(nulls_last=True), "pk")
+
+    def reverse_chronological(self):
+        return self.order_by(F("date_start").desc(nulls_last=True), F("date_end").desc(nulls_first=True), "-pk")
+
+    def for_api(self, user):
+        """`for_timeline()` plus the parent (`visible_parent`, a slug) and related events `user` may see."""
+        visible = Event.objects.visible_to(user)
+        parent = visible.filter(pk=OuterRef("parent_id")).values("slug")[:1]
+        return (
+            self.for_timeline()
+            .prefetch_related(models.Prefetch("related", visible.only("pk", "slug").order_by("pk")))
+            .annotate(visible_parent=Subquery(parent))
+        )
+
+    def changed_since(self, when):
+        """Events whose API representation may differ from what it was at `when`.
+
+        That is the event row itself, its participations and citations (history rows, so a
+        deletion counts too), and the names and titles it shows from actors, sources and
+        linked events.
+        """
+        from .evidence import Citation  # evidence.py imports this module for its foreign keys
+
+        participations = Participation.history.model.objects.filter(event_id=OuterRef("pk"), history_date__gte=when)
+        citations = Citation.history.model.objects.filter(event_id=OuterRef("pk"), history_date__gte=when)
+        actors = Participation.objects.filter(event_id=OuterRef("pk"), actor__updated_at__gte=when)
+        sources = Citation.objects.filter(event_id=OuterRef("pk"), source__updated_at__gte=when)
+        related = Event.related.through.objects.filter(from_event_id=OuterRef("pk"), to_event__updated_at__gte=when)
+        return self.filter(
+            Q(updated_at__gte=when)
+            | Q(parent__updated_at__gte=when)
+            | Exists(participations)
+            | Exists(citations)
+            | Exists(actors)
+            | Exists(sources)
+            | Exists(related)
+        )
+
+    def with_published_at(self):
+        """Annotate `published_at`: when the event was first recorded as published (else its last change)."""
+        first_published = (
+            Event.history.model.objects.filter(id=OuterRef("pk"), status=Event.Status.PUBLISHED)
+            .order_by("history_date")
+            .values("history_date")[:1]
+        )
+        return self.annotate(published_at=Coalesce(Subquery(first_published), F("updated_at")))
+
+    def for_timeline(self):
+        """Everything a list of events shows, in a fixed number of queries."""
+        from .evidence import Citation  # evidence.py imports this module for its foreign keys
+
+        return self.select_related("type", "parent").prefetch_related(
+            models.Prefetch(
+                "participations",
+                Participation.objects.select_related("actor", "role").order_by("pk"),
+            ),
+            models.Prefetch("citations", Citation.objects.select_related("source").order_by("pk")),
+        )
+
+
+class Event(DatedModel):
+    """One thing that happened on a date, as known: an arrest, a reshuffle, a decree, a speech."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETRACTED = "retracted", "Retracted"
+
+    slug = models.SlugField(max_length=160, unique=True, help_text="Stable identifier used in URLs and the API.")
+    title = models.CharField(max_length=300, help_text="A short headline, e.g. “Bishimbayev arrested”.")
+    type = models.ForeignKey(
+        EventType,
+        # A type in use cannot be deleted; retype its events first.
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text="What kind of event; add new types under Event types.",
+    )
+    date = EDTFField(
+        bounds=("date_start", "date_end"),
+        help_text="EDTF, as precise as known: 2017, 2017-08, 2017-08-15, 2016-09~, 2017?, 2017-06/2017-08.",
+    )
+    date_start = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    date_end = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    date_note = models.TextField(blank=True, help_text="How the date was inferred, and the source's own words.")
+    location = models.CharField(max_length=200, blank=True, help_text="Where it happened, e.g. “Akmola”.")
+    summary = models.TextField(blank=True, help_text="What happened, neutrally, in a few sentences.")
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published events reach analysts and the public API.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        # Deleting a reshuffle keeps the appointments it made.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The larger event this is part of, e.g. the reshuffle that made this appointment.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Events linked to this one, e.g. the arrest, trial and sentence of one case.",
+    )
+    participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords(m2m_fields=[related])
+
+    objects = SlugNaturalKeyManager.from_queryset(EventQuerySet)()
+
+    class Meta:
+        ordering = ["date_start", "date_end", "pk"]
+        permissions = [("publish_event", "Can publish and retract events")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_start__isnull=True) | Q(date_end__isnull=True) | Q(date_end__gte=F("date_start")),
+                name="event_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="event_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", args=[self.slug])
+
+    @property
+    def date_display(self):
+        return display(self.date)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "An event cannot be part of itself."})
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, event_slug, actor_slug, role_slug):
+        return self.get(event__slug=event_slug, actor__slug=actor_slug, role__slug=role_slug)
+
+
+class Participation(models.Model):
+    """One actor's part in one event, e.g. Dutbayev as the accused in his sentencing."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(
+        Actor,
+        # An actor who appears in events cannot be deleted by accident; merge or detach first.
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    role = models.ForeignKey(
+        ParticipantRole,
+        # A role in use cannot be deleted; reassign its participations first.
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text="The part the actor played; add new roles under Participant roles.",
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Anything the role does not say.")
+    history = HistoricalRecords()
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            # An actor may play several parts (an appointee is often also a successor), each once.
+            models.UniqueConstraint(fields=["event", "actor", "role"], name="participation_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.role}) in {self.event}"
+
+    def natural_key(self):
+        return (self.event.slug, self.actor.slug, self.role.slug)
+
+    natural_key.dependencies = ["events.event", "actors.actor", "events.participantrole"]
