@@ -32,7 +32,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-POPOLO_SCHEMAS = Path("/work/shared/popolo-schemas")
+# The shared folder lies beside the project root, in development and in CI alike.
+POPOLO_SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "popolo-schemas"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
