@@ -1,8 +1,8 @@
 """How much the events API costs over the database: the list of ~500 events vs. raw SQL.
 
-Skipped in the normal suite (pyproject's addopts has --benchmark-skip). Run with
+Not part of the suite (pyproject's norecursedirs leaves tests/benchmarks out). Run with
 
-    .venv/bin/python -m pytest tests/benchmarks --benchmark-only -p no:randomly
+    make bench
 
 The second test prints how many times slower the API is than the bare query; nothing here
 asserts a time.
