@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kzwatch.admin import TombstoneAdminMixin
+from kzwatch.admin import StaleEditForm, TombstoneAdminMixin
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 
@@ -26,6 +26,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    form = StaleEditForm
     tombstone_kind = "actor"
     list_display = ["name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
@@ -42,6 +43,7 @@ class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Faction)
 class FactionAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    form = StaleEditForm
     tombstone_kind = "faction"
     list_display = ["name", "orientation", "slug"]
     search_fields = ["name", "slug"]
@@ -50,6 +52,7 @@ class FactionAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    form = StaleEditForm
     list_display = ["actor", "faction", "role", "start_date", "end_date"]
     list_filter = ["role", "faction"]
     list_select_related = ["actor", "faction"]
@@ -59,6 +62,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    form = StaleEditForm
     tombstone_kind = "office"
     list_display = ["name", "organization", "slug"]
     list_select_related = ["organization"]
@@ -69,6 +73,7 @@ class OfficeAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Tenure)
 class TenureAdmin(SimpleHistoryAdmin):
+    form = StaleEditForm
     list_display = ["actor", "office", "start_date", "end_date", "predecessor"]
     list_select_related = ["actor", "office", "predecessor"]
     list_filter = ["office"]

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from kzwatch.admin import TombstoneAdminMixin
+from kzwatch.admin import StaleEditForm, TombstoneAdminMixin
 
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source, Tombstone
 from .services import event_check_status_change, event_deletable_by, event_delete, event_record_departure
@@ -36,7 +36,7 @@ class CitationInline(admin.StackedInline):
     fields = ["source", "quote", "locator", "credibility", "note"]
 
 
-class EventAdminForm(forms.ModelForm):
+class EventAdminForm(StaleEditForm):
     user = None  # set for each request by EventAdmin.get_form
 
     class Meta:
@@ -103,6 +103,7 @@ class ParticipantRoleAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+    form = StaleEditForm
     tombstone_kind = Tombstone.Kind.SOURCE
     tombstone_key_field = "pk"
     list_display = ["title", "kind", "reliability", "published_date"]
@@ -113,6 +114,7 @@ class SourceAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(SimpleHistoryAdmin):
+    form = StaleEditForm
     list_display = ["source", "event", "membership", "tenure", "credibility"]
     list_select_related = [
         "source",

@@ -1,5 +1,7 @@
-"""What every kzwatch admin page shares: deletions leave the tombstones API mirrors follow."""
+"""What every kzwatch admin page shares: deletions leave the tombstones API mirrors follow, and
+no save silently overwrites a colleague's edit."""
 
+from django import forms
 from django.db import transaction
 
 from events.services import resource_delete, tombstone_record
@@ -27,3 +29,32 @@ class TombstoneAdminMixin:
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class StaleEditForm(forms.ModelForm):
+    """Refuses to save over a colleague's edit made since this form was opened.
+
+    The form carries the record's `updated_at` as it was when the page was drawn; if the row
+    has changed since, saving is a form error and nothing is written.
+    """
+
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and getattr(self.instance, "updated_at", None):
+            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        opened = cleaned_data.get("opened_version")
+        if self.instance.pk and opened:
+            model = type(self.instance)
+            current = model._default_manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            if current is not None and current.isoformat() != opened:
+                raise forms.ValidationError(
+                    "Someone else saved this record after you opened it. Your changes were not saved: "
+                    "open the record again to see their version, then make your change.",
+                    code="stale_edit",
+                )
+        return cleaned_data
