@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
+
 from .models import Citation, Event, Participation, Tombstone
 
 PUBLISH_PERMISSION = "events.publish_event"
@@ -248,3 +250,60 @@ def event_delete(*, event, user):
     )
     event._history_user = user
     event.delete()
+
+
+def _move_rows(rows, field, keep, user, twin_fields=()):
+    """Point each row's `field` at `keep`. A row that would repeat one `keep` already has is
+    dropped, after handing its citations to that twin (found by `twin_fields`)."""
+    for row in rows:
+        setattr(row, field, keep)
+        row._history_user = user
+        try:
+            row.validate_constraints()
+        except ValidationError:
+            if twin_fields:
+                twin = type(row).objects.get(**{name: getattr(row, name) for name in twin_fields})
+                claim = type(row)._meta.model_name
+                for citation in Citation.objects.filter(**{claim: row}):
+                    setattr(citation, claim, twin)
+                    _save(citation, user)
+            row.delete()
+            continue
+        row.save()
+
+
+@transaction.atomic
+def actor_merge(*, keep, lose, user):
+    """Merge `lose` into `keep`, two records of one actor, in one transaction.
+
+    Everything that named `lose` names `keep` afterwards: aliases, identifiers, memberships,
+    tenures (as holder, predecessor or appointer), offices, and event participations; rows that
+    would repeat what `keep` already has are dropped, their citations kept on the twin. `lose`'s
+    name stays findable as an alias of `keep`, and a tombstone tells API mirrors where it went.
+    """
+    if keep.pk == lose.pk:
+        raise ValidationError("Choose two different actors to merge.")
+    if keep.kind != lose.kind:
+        raise ValidationError("A person and an organisation cannot be merged.")
+    keep = Actor.objects.select_for_update().get(pk=keep.pk)
+    lose = Actor.objects.select_for_update().get(pk=lose.pk)
+    if lose.name != keep.name:
+        _move_rows([Alias(actor=lose, name=lose.name, lang="en", note=f"merged from {lose.slug}")], "actor", keep, user)
+    _move_rows(Alias.objects.filter(actor=lose), "actor", keep, user)
+    _move_rows(Identifier.objects.filter(actor=lose), "actor", keep, user)
+    _move_rows(Membership.objects.filter(actor=lose), "actor", keep, user, ("actor", "faction", "role", "start_date"))
+    _move_rows(Tenure.objects.filter(actor=lose), "actor", keep, user, ("actor", "office", "start_date"))
+    # One person cannot have succeeded themselves: a link between the two records goes.
+    for tenure in Tenure.objects.filter(actor=keep, predecessor=lose):
+        tenure.predecessor = None
+        _save(tenure, user)
+    _move_rows(Tenure.objects.filter(predecessor=lose), "predecessor", keep, user)
+    _move_rows(Tenure.objects.filter(appointed_by=lose), "appointed_by", keep, user)
+    _move_rows(Office.objects.filter(organization=lose), "organization", keep, user)
+    _move_rows(Participation.objects.filter(actor=lose), "actor", keep, user)
+    tombstone_record(kind=Tombstone.Kind.ACTOR, key=lose.slug, reason=Tombstone.Reason.MERGED, replaced_by=keep.slug)
+    lose._history_user = user
+    lose.delete()
+    keep._history_user = user
+    keep.save()  # a new updated_at tells mirrors to fetch it again
+    return keep
