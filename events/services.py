@@ -17,7 +17,6 @@ from .models import Citation, Event, Participation, Tombstone
 
 PUBLISH_PERMISSION = "events.publish_event"
 EVENT_FIELDS = ("title", "type", "date", "date_note", "summary", "location", "status", "parent", "slug")
-MAX_PARENT_DEPTH = 100
 
 
 def unique_slug(*, model, text, max_length=None, field="slug"):
@@ -65,17 +64,6 @@ def _save(row, user):
     row._history_user = user
     row.full_clean()
     row.save()
-
-
-def _check_parent(event):
-    seen, parent = {event.pk}, event.parent
-    for _ in range(MAX_PARENT_DEPTH):
-        if parent is None:
-            return
-        if parent.pk in seen:
-            raise ValidationError({"parent": "An event cannot be part of itself, directly or through its parts."})
-        seen.add(parent.pk)
-        parent = parent.parent
 
 
 def _check_publishable(event):
@@ -200,7 +188,6 @@ def event_update(*, event, user, data):
             setattr(event, name, data[name])
     if not event.slug:
         event.slug = old_slug
-    _check_parent(event)
     _save(event, user)
     if "related" in data:
         event.related.set(data["related"])

@@ -92,6 +92,15 @@ def test_event_end_before_start_is_refused_by_the_database():
     assert_refused_by_database(lambda: Event.objects.filter(pk=event.pk).update(date_end="2000-01-01"))
 
 
+def test_event_cannot_be_a_part_of_its_own_part():
+    reshuffle = EventFactory()
+    appointment = EventFactory(parent=reshuffle)
+    reshuffle.parent = appointment
+    with pytest.raises(ValidationError) as error:
+        reshuffle.full_clean()
+    assert "parent" in error.value.message_dict
+
+
 def test_event_cannot_be_its_own_parent():
     event = EventFactory()
     event.parent = event

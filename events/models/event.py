@@ -94,6 +94,10 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+# How deep a chain of parent events is followed when looking for a cycle.
+MAX_PARENT_DEPTH = 100
+
+
 class Event(DatedModel):
     """One thing that happened on a date, as known: an arrest, a reshuffle, a decree, a speech."""
 
@@ -174,8 +178,18 @@ class Event(DatedModel):
 
     def clean(self):
         super().clean()
-        if self.parent_id and self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": "An event cannot be part of itself."})
+        self._check_parent_chain()
+
+    def _check_parent_chain(self):
+        """Refuse a parent that is this event, or one of its own parts at any depth."""
+        seen, parent = {self.pk}, self.parent if self.parent_id else None
+        for _ in range(MAX_PARENT_DEPTH):
+            if parent is None:
+                return
+            if parent.pk in seen:
+                raise ValidationError({"parent": "An event cannot be part of itself, directly or through its parts."})
+            seen.add(parent.pk)
+            parent = parent.parent
 
 
 class ParticipationManager(models.Manager):
