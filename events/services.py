@@ -38,6 +38,14 @@ def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):
     return tombstone
 
 
+def tombstone_if_renamed(*, kind, old_key, new_key, public=True):
+    """A record whose key changed left its old address: say where it went, so mirrors follow."""
+    if old_key and new_key != old_key:
+        tombstone_record(kind=kind, key=old_key, reason=Tombstone.Reason.RENAMED, public=public, replaced_by=new_key)
+        return True
+    return False
+
+
 @transaction.atomic
 def resource_delete(*, instance, user, kind, key):
     """Delete one actor, faction, office or source, leaving a tombstone; refused while in use."""
@@ -204,15 +212,8 @@ def event_update(*, event, user, data):
 def event_record_departure(*, event, old_status, old_slug):
     """Leave a tombstone when a change moved the event out of a reader's view or renamed it."""
     was_public = old_status == Event.Status.PUBLISHED
-    if event.slug != old_slug:
-        tombstone_record(
-            kind=Tombstone.Kind.EVENT,
-            key=old_slug,
-            reason=Tombstone.Reason.RENAMED,
-            public=was_public,
-            replaced_by=event.slug,
-        )
-    elif was_public and event.status != Event.Status.PUBLISHED:
+    renamed = tombstone_if_renamed(kind=Tombstone.Kind.EVENT, old_key=old_slug, new_key=event.slug, public=was_public)
+    if not renamed and was_public and event.status != Event.Status.PUBLISHED:
         reason = Tombstone.Reason.RETRACTED if event.status == Event.Status.RETRACTED else Tombstone.Reason.UNPUBLISHED
         tombstone_record(kind=Tombstone.Kind.EVENT, key=event.slug, reason=reason)
 

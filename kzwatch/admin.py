@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from events.services import actor_merge, resource_delete, tombstone_record
+from events.services import actor_merge, resource_delete, tombstone_if_renamed
 
 
 class TombstoneAdminMixin:
@@ -19,9 +19,7 @@ class TombstoneAdminMixin:
     def save_model(self, request, obj, form, change):
         old_key = form.initial.get(self.tombstone_key_field) if change else None
         super().save_model(request, obj, form, change)
-        new_key = getattr(obj, self.tombstone_key_field)
-        if old_key and new_key != old_key:
-            tombstone_record(kind=self.tombstone_kind, key=old_key, reason="renamed", replaced_by=new_key)
+        tombstone_if_renamed(kind=self.tombstone_kind, old_key=old_key, new_key=getattr(obj, self.tombstone_key_field))
 
     def delete_model(self, request, obj):
         key = getattr(obj, self.tombstone_key_field)

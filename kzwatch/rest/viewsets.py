@@ -15,7 +15,7 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from events.services import resource_delete, tombstone_record
+from events.services import resource_delete, tombstone_if_renamed
 
 from .errors import PreconditionFailed
 from .filters import SLUG_PATTERN
@@ -105,9 +105,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
         return self.respond(instance)
 
     def after_update(self, instance, old_key):
-        new_key = self.tombstone_key(instance)
-        if new_key != old_key:
-            tombstone_record(kind=self.tombstone_kind, key=old_key, reason="renamed", replaced_by=new_key)
+        tombstone_if_renamed(kind=self.tombstone_kind, old_key=old_key, new_key=self.tombstone_key(instance))
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
