@@ -215,12 +215,17 @@ class SpanQuerySet(models.QuerySet):
     def order_by_start(self):
         return self.order_by(F("start_lower").asc(nulls_first=True), "pk")
 
+    def overlapping(self, start, end):
+        """Rows whose known span meets the window [start, end] (dates or query expressions);
+        an unknown start or end meets everything."""
+        return self.filter(
+            Q(start_lower__lte=end) | Q(start_lower__isnull=True),
+            Q(end_upper__gte=start) | Q(end_upper__isnull=True),
+        )
+
     def at(self, day):
         """Rows that may be current on `day`: started by then, and not known to have ended before."""
-        return self.filter(
-            Q(start_lower__lte=day) | Q(start_lower__isnull=True),
-            Q(end_upper__gte=day) | Q(end_upper__isnull=True),
-        )
+        return self.overlapping(day, day)
 
 
 class Span(DatedModel):

@@ -67,11 +67,8 @@ class EventFilterSet(SyncFilterSet):
         # A membership counts when its known span meets the event's; unknown ends meet everything.
         event_start = Coalesce(OuterRef(OuterRef("date_start")), Value(datetime.date.min), output_field=DateField())
         event_end = Coalesce(OuterRef(OuterRef("date_end")), Value(datetime.date.max), output_field=DateField())
-        memberships = Membership.objects.filter(
-            Q(start_lower__isnull=True) | Q(start_lower__lte=event_end),
-            Q(end_upper__isnull=True) | Q(end_upper__gte=event_start),
-            actor=OuterRef("actor"),
-            faction__slug__in=value,
+        memberships = Membership.objects.overlapping(event_start, event_end).filter(
+            actor=OuterRef("actor"), faction__slug__in=value
         )
         participants = Participation.objects.filter(Exists(memberships), event=OuterRef("pk"))
         return queryset.filter(Exists(participants))
