@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kzwatch.admin import StaleEditForm, TombstoneAdminMixin, merge_actors
+from core.admin import StaleEditForm, TombstoneAdminMixin
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 
@@ -28,7 +28,7 @@ class MembershipInline(admin.TabularInline):
 class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
     form = StaleEditForm
     tombstone_kind = "actor"
-    actions = [merge_actors]
+    actions = []
     list_display = ["name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "sort_name", "slug", "search_key", "aliases__name", "aliases__search_key"]

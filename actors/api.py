@@ -2,8 +2,8 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from kzwatch.rest.pagination import Key, keyset
-from kzwatch.rest.viewsets import ResourceViewSet
+from core.ordering import Key, keyset
+from core.rest.viewsets import ResourceViewSet
 
 from .filters import ActorFilterSet, FactionFilterSet, OfficeFilterSet
 from .models import Actor, Faction, Office

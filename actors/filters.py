@@ -9,7 +9,7 @@ to the actor.
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from kzwatch.rest.filters import SyncFilterSet, slugs_filter
+from core.rest.filters import SyncFilterSet, slugs_filter
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 

@@ -6,7 +6,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from kzwatch.dates import DatedModel, EDTFField, display
+from core.dates import DatedModel, EDTFField, display
+from core.models import SlugNaturalKeyManager, TimestampedModel
 
 from .names import fold, query_tokens
 
@@ -19,13 +20,6 @@ LANGUAGE_CHOICES = [
     ("zh", "Chinese"),
     ("und", "Other or unknown"),
 ]
-
-
-class SlugNaturalKeyManager(models.Manager):
-    """Lets fixtures and the API name rows by slug."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class ActorQuerySet(models.QuerySet):
@@ -55,7 +49,7 @@ class ActorQuerySet(models.QuerySet):
 ActorManager = SlugNaturalKeyManager.from_queryset(ActorQuerySet)
 
 
-class Actor(DatedModel):
+class Actor(DatedModel, TimestampedModel):
     """One person or organisation (a state, a company, an agency) that takes part in events."""
 
     class Kind(models.TextChoices):
@@ -76,8 +70,6 @@ class Actor(DatedModel):
     search_key = models.CharField(
         max_length=600, editable=False, default="", help_text="Folded name used by the name search; derived."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     objects = ActorManager()
@@ -181,7 +173,7 @@ class FactionQuerySet(models.QuerySet):
         return self.prefetch_related(None).prefetch_related(models.Prefetch("memberships", memberships))
 
 
-class Faction(models.Model):
+class Faction(TimestampedModel):
     """An informal group inside an elite: a clan, a camp, a circle of clients around a patron."""
 
     slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and the API.")
@@ -190,8 +182,6 @@ class Faction(models.Model):
     orientation = models.CharField(
         max_length=200, blank=True, help_text="Their leaning as the sources describe it, e.g. “pro-Russian”."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     objects = SlugNaturalKeyManager.from_queryset(FactionQuerySet)()
@@ -228,7 +218,7 @@ class SpanQuerySet(models.QuerySet):
         return self.overlapping(day, day)
 
 
-class Span(DatedModel):
+class Span(DatedModel, TimestampedModel):
     """Shared shape of memberships and tenures: two EDTF dates; no end means "no known end"."""
 
     start_date = EDTFField(blank=True, bounds=("start_lower", "start_upper"), help_text="EDTF; empty if unknown.")
@@ -242,8 +232,6 @@ class Span(DatedModel):
     end_lower = models.DateField(null=True, blank=True, editable=False)
     end_upper = models.DateField(null=True, blank=True, editable=False, db_index=True)
     note = models.TextField(blank=True, help_text="How the dates were inferred, caveats, original wording.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         abstract = True
@@ -317,7 +305,7 @@ class OfficeQuerySet(models.QuerySet):
         return self.select_related("organization").prefetch_related(models.Prefetch("tenures", tenures))
 
 
-class Office(models.Model):
+class Office(TimestampedModel):
     """A position one person holds at a time (Popolo Post), e.g. “Prime Minister of Kazakhstan”."""
 
     slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier used in URLs and the API.")
@@ -335,8 +323,6 @@ class Office(models.Model):
         help_text="The body the office belongs to, if it is on record.",
     )
     summary = models.TextField(blank=True, help_text="What the office does, in a sentence.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     objects = SlugNaturalKeyManager.from_queryset(OfficeQuerySet)()

@@ -7,7 +7,7 @@ viewset's queryset; these classes never query on their own.
 
 from rest_framework import serializers
 
-from kzwatch.rest.serializers import SlugReferenceField, ValidatedModelSerializer
+from core.rest.serializers import SlugReferenceField, ValidatedModelSerializer
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 

@@ -1,13 +1,22 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from kzwatch.admin import StaleEditForm, TombstoneAdminMixin
+from actors.admin import ActorAdmin
+from actors.models import Actor
+from core.admin import StaleEditForm, TombstoneAdminMixin
+from core.models import Tombstone
 
-from .models import Citation, Event, EventType, ParticipantRole, Participation, Source, Tombstone
-from .services import event_check_status_change, event_deletable_by, event_delete, event_record_departure
+from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
+from .services import (
+    actor_merge,
+    event_check_status_change,
+    event_deletable_by,
+    event_delete,
+    event_record_departure,
+)
 
 
 class ParticipationInline(admin.TabularInline):
@@ -20,11 +29,11 @@ class CitationInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         # `instance` already carries the status chosen in the event form above.
-        if self.instance.status != Event.Status.PUBLISHED:
-            return
         kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        if not kept:
-            raise ValidationError("A published event needs at least one citation: add the source first.")
+        try:
+            self.instance.check_cited(citation_count=len(kept))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["citations"], code="needs_citation") from error
 
 
 class CitationInline(admin.StackedInline):
@@ -128,19 +137,29 @@ class CitationAdmin(SimpleHistoryAdmin):
     search_fields = ["quote", "source__title"]
 
 
-@admin.register(Tombstone)
-class TombstoneAdmin(admin.ModelAdmin):
-    """Read-only: tombstones are written by the services, never by hand."""
+@admin.action(description="Merge selected actors into the one recorded first", permissions=["change", "delete"])
+def merge_actors(modeladmin, request, queryset):
+    """The first-recorded actor keeps its slug; the others become its aliases and links."""
+    keep, *others = queryset.order_by("created_at", "pk")
+    if not others:
+        modeladmin.message_user(request, "Select at least two actors to merge.", messages.WARNING)
+        return
+    try:
+        with transaction.atomic():
+            for lose in others:
+                actor_merge(keep=keep, lose=lose, user=request.user)
+    except ValidationError as error:
+        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+        return
+    names = ", ".join(lose.name for lose in others)
+    modeladmin.message_user(request, f"Merged {names} into {keep.name} ({keep.slug}).", messages.SUCCESS)
 
-    list_display = ["at", "kind", "key", "reason", "replaced_by", "public"]
-    list_filter = ["kind", "reason", "public"]
-    search_fields = ["key", "replaced_by"]
 
-    def has_add_permission(self, request):
-        return False
+# The merge moves participations and citations, which are events' records; so the action joins
+# the actor changelist from here, and `actors` never imports `events`.
+class ActorWithMergeAdmin(ActorAdmin):
+    actions = [*ActorAdmin.actions, merge_actors]
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+admin.site.unregister(Actor)
+admin.site.register(Actor, ActorWithMergeAdmin)

@@ -7,26 +7,18 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kzwatch.rest.pagination import Key, keyset
-from kzwatch.rest.viewsets import ResourceViewSet
+from core.models import Tombstone
+from core.ordering import Key, keyset
+from core.rest.viewsets import ResourceViewSet
 
 from . import services
 from .exports.popolo import popolo_export
 from .exports.tabular import EventCSVRenderer
 from .filters import EventFilterSet, SourceFilterSet, TombstoneFilterSet
-from .models import Event, Source, Tombstone
+from .models import Event, Source
+from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL
 from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
 
-CHRONOLOGICAL = (
-    Key("date_start", kind="date", nulls_first=True),
-    Key("date_end", kind="date"),
-    Key("pk", kind="int"),
-)
-REVERSE_CHRONOLOGICAL = (
-    Key("date_start", kind="date", descending=True),
-    Key("date_end", kind="date", descending=True, nulls_first=True),
-    Key("pk", kind="int", descending=True),
-)
 CSV_CHUNK = 500
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -40,8 +32,8 @@ FORMAT_PARAMETER = OpenApiParameter(
 @extend_schema_view(
     list=extend_schema(
         summary="List events",
-        description="Events in date order (by their earliest and latest possible day, then id), paged by "
-        "cursor. Anonymous readers and users who may not change events see published events only.",
+        description="Events in date order (by their earliest possible day, or the latest for an open start, "
+        "then id), paged by cursor. Anonymous readers and users who may not change events see published events only.",
         parameters=[FORMAT_PARAMETER],
         responses={
             (200, "application/json"): EventSerializer(many=True),
@@ -139,7 +131,10 @@ class TombstoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     keyset_ordering = keyset(Key("at", kind="datetime"))
 
     def get_queryset(self):
-        return Tombstone.objects.visible_to(self.request.user)
+        user = self.request.user
+        return Tombstone.objects.visible_to(
+            sees_unpublished=user.is_authenticated and user.has_perm("events.change_event")
+        )
 
 
 POPOLO_SCHEMA = {

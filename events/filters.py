@@ -11,9 +11,10 @@ from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor, Membership
-from kzwatch.rest.filters import SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
+from core.models import Tombstone
+from core.rest.filters import SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 
-from .models import Event, Participation, Source, Tombstone
+from .models import Event, Participation, Source
 
 MAX_WORDS = 10
 

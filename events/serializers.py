@@ -10,10 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
-from kzwatch.rest.serializers import IdReferenceField, SlugReferenceField, ValidatedModelSerializer
+from core.models import Tombstone
+from core.rest.serializers import IdReferenceField, SlugReferenceField, ValidatedModelSerializer
 
 from . import services
-from .models import Citation, Event, EventType, ParticipantRole, Participation, Source, Tombstone
+from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
 
 
 class ParticipantSerializer(serializers.ModelSerializer):

@@ -1,57 +1,23 @@
-"""Writes that span several rows: an event with its participants and citations, deletions, tombstones.
+"""Writes that span several rows: an event with its participants and citations, deletions, merges.
 
 Each function takes keyword arguments only, runs in one transaction, calls `full_clean()` on
 every row it saves (so the model's own rules hold whoever calls: the API, the admin, a
-script), records the acting user in history, and writes a Tombstone when a record leaves
-what some reader can see. The publishing rule lives here once: `event_check_status_change`.
+script), records the acting user in history, and writes a Tombstone (`core.services`) when a
+record leaves what some reader can see. The publishing rule lives here once:
+`event_check_status_change`.
 """
 
-from anyascii import anyascii
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
+from core.models import Tombstone
+from core.services import tombstone_if_renamed, tombstone_record, unique_slug
 
-from .models import Citation, Event, Participation, Tombstone
+from .models import Citation, Event, Participation
 
 PUBLISH_PERMISSION = "events.publish_event"
 EVENT_FIELDS = ("title", "type", "date", "date_note", "summary", "location", "status", "parent", "slug")
-
-
-def unique_slug(*, model, text, max_length=None, field="slug"):
-    """A slug for `text` (any script) that no row of `model` uses yet: "masimov-arrested", "-2"..."""
-    max_length = max_length or model._meta.get_field(field).max_length
-    base = slugify(anyascii(text or ""))[: max_length - 4].strip("-") or model._meta.model_name
-    candidate, number = base, 1
-    while model._default_manager.filter(**{field: candidate}).exists():
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
-
-
-def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):
-    """Note that the record `kind`/`key` left the API for `reason`, so mirrors can drop it."""
-    tombstone = Tombstone(kind=kind, key=str(key), reason=reason, public=public, replaced_by=replaced_by or "")
-    tombstone.full_clean()
-    tombstone.save()
-    return tombstone
-
-
-def tombstone_if_renamed(*, kind, old_key, new_key, public=True):
-    """A record whose key changed left its old address: say where it went, so mirrors follow."""
-    if old_key and new_key != old_key:
-        tombstone_record(kind=kind, key=old_key, reason=Tombstone.Reason.RENAMED, public=public, replaced_by=new_key)
-        return True
-    return False
-
-
-@transaction.atomic
-def resource_delete(*, instance, user, kind, key):
-    """Delete one actor, faction, office or source, leaving a tombstone; refused while in use."""
-    tombstone_record(kind=kind, key=key, reason=Tombstone.Reason.DELETED)
-    instance._history_user = user
-    instance.delete()
 
 
 def event_check_status_change(*, user, current, new):
@@ -76,8 +42,7 @@ def _save(row, user):
 
 def _check_publishable(event):
     """A published event cites at least one source (checked when it is published or its citations change)."""
-    if event.status == Event.Status.PUBLISHED and not Citation.objects.filter(event=event).exists():
-        raise ValidationError({"citations": "A published event needs at least one citation: add the source first."})
+    event.check_cited(citation_count=Citation.objects.filter(event=event).count())
 
 
 def _row_error(field, index, error):

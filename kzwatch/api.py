@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from actors.api import ActorViewSet, FactionViewSet, OfficeViewSet
+from core.rest.errors import not_found
 from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
-from kzwatch.rest.errors import not_found
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # one address per resource; `?format=csv` where offered

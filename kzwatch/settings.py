@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_htmx",
+    "core",
     "actors",
     "events",
 ]
@@ -116,6 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Reference files that live beside the checkout, not in it (the founding article, the Popolo
+# schemas); tests that compare against them skip, naming the path, when they are absent.
+SHARED_DIR = Path(os.environ.get("KZWATCH_SHARED_DIR", BASE_DIR.parent / "shared"))
+SOURCE_ARTICLE_PATH = SHARED_DIR / "source-article.txt"
+POPOLO_SCHEMAS_DIR = SHARED_DIR / "popolo-schemas"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -161,8 +168,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "kzwatch.rest.pagination.KeysetPagination",
-    "EXCEPTION_HANDLER": "kzwatch.rest.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.rest.pagination.KeysetPagination",
+    "EXCEPTION_HANDLER": "core.rest.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -180,7 +187,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "actors.models.LANGUAGE_CHOICES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "kzwatch.rest.schema.add_errors_and_etags",
+        "core.rest.schema.add_errors_and_etags",
     ],
 }
 

@@ -1,6 +1,31 @@
 """The one conftest: settings for tests, shared fixtures."""
 
+import os
+from pathlib import Path
+
 import pytest
+
+
+@pytest.fixture(scope="session")
+def shared_path():
+    """The path a setting names outside the repository (the article, the Popolo schemas).
+
+    Absent on a fresh clone: the test is skipped with the path in its reason. CI sets
+    KZWATCH_REQUIRE_SHARED=1, and there an absent path fails the test instead.
+    """
+
+    from django.conf import settings
+
+    def resolve(setting_name):
+        path = Path(getattr(settings, setting_name))
+        if not path.exists():
+            message = f"{setting_name} is missing: {path}"
+            if os.environ.get("KZWATCH_REQUIRE_SHARED") == "1":
+                pytest.fail(message)
+            pytest.skip(message)
+        return path
+
+    return resolve
 
 
 @pytest.fixture(autouse=True)

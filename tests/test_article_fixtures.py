@@ -16,14 +16,13 @@ from django.core.management import call_command
 from django.db import transaction
 
 from actors.models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
+from core.dates import parse
 from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
-from kzwatch.dates import parse
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
-ARTICLE = ROOT.parent / "shared" / "source-article.txt"
 ARTICLE_SOURCE = "shadow-governance-kazakhstan-2017"
 INFORMANT_SOURCE = "shadow-governance-informant-2017"
 
@@ -156,9 +155,8 @@ def article_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def article_text():
-    assert ARTICLE.is_file(), f"The source article is missing: {ARTICLE}"
-    return normalise(ARTICLE.read_text(encoding="utf-8"))
+def article_text(shared_path):
+    return normalise(shared_path("SOURCE_ARTICLE_PATH").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[path.name for path in FIXTURES])

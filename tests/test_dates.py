@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from kzwatch.dates import display, parse
+from core.dates import display, parse
 
 D = datetime.date
 

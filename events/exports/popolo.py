@@ -7,35 +7,18 @@ Popolo dates are YYYY, YYYY-MM or YYYY-MM-DD: an EDTF date keeps its precision a
 qualifier ("2016-09~" becomes "2016-09"); a date Popolo cannot say is left out.
 """
 
-import re
-
 from django.db.models import Prefetch
 
 from actors.models import Actor, Faction, Membership, Office, Tenure
+from core.dates import calendar_date
 
 from ..models import Citation
-
-_POPOLO_SIDE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$")
-
-
-def popolo_date(text, side="start"):
-    """An EDTF text as a Popolo date, taking the given side of an interval; None when unsayable."""
-    text = (text or "").strip()
-    if "/" in text:
-        start, end = text.split("/", 1)
-        text = start if side == "start" else end
-    match = _POPOLO_SIDE.match(text.rstrip("~?%"))
-    if not match:
-        return None
-    if match["month"] and not 1 <= int(match["month"]) <= 12:
-        return match["year"]  # a season (2017-21): the year is what Popolo can say
-    return match.group(0)
 
 
 def _dates(row, names=("start_date", "end_date"), popolo_names=("start_date", "end_date")):
     dates = {}
     for name, popolo_name, side in zip(names, popolo_names, ("start", "end"), strict=True):
-        value = popolo_date(getattr(row, name), side)
+        value = calendar_date(getattr(row, name), side)
         if value:
             dates[popolo_name] = value
     return dates

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import kzwatch.dates
+import core.dates
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ("title", models.CharField(help_text="A short headline, e.g. “Bishimbayev arrested”.", max_length=300)),
                 (
                     "date",
-                    kzwatch.dates.EDTFField(
+                    core.dates.EDTFField(
                         bounds=("date_start", "date_end"),
                         help_text="EDTF, as precise as known: 2017, 2017-08, 2017-08-15, 2016-09~, 2017?, 2017-06/2017-08.",
                         max_length=40,
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ("title", models.CharField(help_text="A short headline, e.g. “Bishimbayev arrested”.", max_length=300)),
                 (
                     "date",
-                    kzwatch.dates.EDTFField(
+                    core.dates.EDTFField(
                         bounds=("date_start", "date_end"),
                         help_text="EDTF, as precise as known: 2017, 2017-08, 2017-08-15, 2016-09~, 2017?, 2017-06/2017-08.",
                         max_length=40,
@@ -436,7 +436,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "published_date",
-                    kzwatch.dates.EDTFField(
+                    core.dates.EDTFField(
                         blank=True,
                         bounds=("published_start", "published_end"),
                         help_text="EDTF; approximate dates end in “~”.",
@@ -533,7 +533,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "published_date",
-                    kzwatch.dates.EDTFField(
+                    core.dates.EDTFField(
                         blank=True,
                         bounds=("published_start", "published_end"),
                         help_text="EDTF; approximate dates end in “~”.",

@@ -2,7 +2,6 @@
 
 from .event import Event, EventQuerySet, Participation
 from .evidence import Citation, Source
-from .sync import Tombstone
 from .vocabulary import EventType, ParticipantRole
 
-__all__ = ["Citation", "Event", "EventQuerySet", "EventType", "ParticipantRole", "Participation", "Source", "Tombstone"]
+__all__ = ["Citation", "Event", "EventQuerySet", "EventType", "ParticipantRole", "Participation", "Source"]

@@ -7,10 +7,18 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, SlugNaturalKeyManager
-from kzwatch.dates import DatedModel, EDTFField, display
+from actors.models import Actor
+from core.dates import DatedModel, EDTFField, display
+from core.models import SlugNaturalKeyManager, TimestampedModel
+from core.ordering import Key, order_by_keys
 
 from .vocabulary import EventType, ParticipantRole
+
+# The one order of events, for the API and its cursors, the CSV, the feed's filters and the
+# pages: by the first day an event can mean or, for an open start ("by Aug 2017"), by the last;
+# events with no date at all come last either way; then by id, so the order is total.
+CHRONOLOGICAL = (Key("sort_date", kind="date"), Key("pk", kind="int"))
+REVERSE_CHRONOLOGICAL = (Key("sort_date", kind="date", descending=True), Key("pk", kind="int", descending=True))
 
 
 class EventQuerySet(models.QuerySet):
@@ -33,10 +41,10 @@ class EventQuerySet(models.QuerySet):
         return queryset
 
     def chronological(self):
-        return self.order_by(F("date_start").asc(nulls_first=True), F("date_end").asc(nulls_last=True), "pk")
+        return order_by_keys(self, CHRONOLOGICAL)
 
     def reverse_chronological(self):
-        return self.order_by(F("date_start").desc(nulls_last=True), F("date_end").desc(nulls_first=True), "-pk")
+        return order_by_keys(self, REVERSE_CHRONOLOGICAL)
 
     def for_api(self, user):
         """`for_timeline()` plus the parent (`visible_parent`, a slug) and related events `user` may see."""
@@ -98,7 +106,7 @@ class EventQuerySet(models.QuerySet):
 MAX_PARENT_DEPTH = 100
 
 
-class Event(DatedModel):
+class Event(DatedModel, TimestampedModel):
     """One thing that happened on a date, as known: an arrest, a reshuffle, a decree, a speech."""
 
     class Status(models.TextChoices):
@@ -121,6 +129,9 @@ class Event(DatedModel):
     )
     date_start = models.DateField(null=True, blank=True, editable=False, db_index=True)
     date_end = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    sort_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="Where the event sorts: its first day, else its last; derived."
+    )
     date_note = models.TextField(blank=True, help_text="How the date was inferred, and the source's own words.")
     location = models.CharField(max_length=200, blank=True, help_text="Where it happened, e.g. “Akmola”.")
     summary = models.TextField(blank=True, help_text="What happened, neutrally, in a few sentences.")
@@ -146,14 +157,13 @@ class Event(DatedModel):
         help_text="Events linked to this one, e.g. the arrest, trial and sentence of one case.",
     )
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords(m2m_fields=[related])
 
     objects = SlugNaturalKeyManager.from_queryset(EventQuerySet)()
 
     class Meta:
-        ordering = ["date_start", "date_end", "pk"]
+        ordering = [F("sort_date").asc(nulls_last=True), "pk"]
+        indexes = [models.Index(fields=["sort_date", "id"], name="event_sort_idx")]
         permissions = [("publish_event", "Can publish and retract events")]
         constraints = [
             models.CheckConstraint(
@@ -175,6 +185,18 @@ class Event(DatedModel):
     @property
     def date_display(self):
         return display(self.date)
+
+    def check_cited(self, *, citation_count):
+        """The rule for the API and the admin alike: a published event cites at least one source."""
+        if self.status == Event.Status.PUBLISHED and not citation_count:
+            raise ValidationError(
+                {"citations": "A published event needs at least one citation: add the source first."},
+                code="needs_citation",
+            )
+
+    def fill_derived_fields(self):
+        super().fill_derived_fields()
+        self.sort_date = self.date_start or self.date_end
 
     def clean(self):
         super().clean()

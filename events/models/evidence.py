@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from actors.models import LANGUAGE_CHOICES, Membership, SlugNaturalKeyManager, Tenure
-from kzwatch.dates import DatedModel, EDTFField, display
+from actors.models import LANGUAGE_CHOICES, Membership, Tenure
+from core.dates import DatedModel, EDTFField, display
+from core.models import SlugNaturalKeyManager, TimestampedModel
 
 from .event import Event
 
@@ -16,7 +17,7 @@ class SourceQuerySet(models.QuerySet):
     pass
 
 
-class Source(DatedModel):
+class Source(DatedModel, TimestampedModel):
     """One document or informant that reports facts: an article, a decree, a court record, a tip."""
 
     class Kind(models.TextChoices):
@@ -66,8 +67,6 @@ class Source(DatedModel):
         help_text="For an informant or a quoted document: the source through which we know it.",
     )
     note = models.TextField(blank=True, help_text="Why this grade; how the date was inferred.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     objects = SlugNaturalKeyManager.from_queryset(SourceQuerySet)()

@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from actors.models import SlugNaturalKeyManager
+from core.models import SlugNaturalKeyManager
 
 
 class Term(models.Model):

@@ -4,14 +4,13 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft3Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
-from events.exports.popolo import popolo_date
+from core.dates import calendar_date
 from events.models import Event
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import (
@@ -32,8 +31,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The shared folder lies beside the project root, in development and in CI alike.
-POPOLO_SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "popolo-schemas"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -87,10 +84,13 @@ def test_csv_request_with_a_bad_filter_gets_a_json_400():
     assert "date_after" in response.json()
 
 
-def popolo_validators():
-    """Draft-03 validators for the four Popolo kinds, their cross-references resolved to local files."""
+@pytest.fixture
+def popolo_validators(shared_path):
+    """Draft-03 validators for the four Popolo kinds, their cross-references resolved to local files
+    (the schemas are read from settings.POPOLO_SCHEMAS_DIR)."""
+    schemas = shared_path("POPOLO_SCHEMAS_DIR")
     resources = []
-    for path in POPOLO_SCHEMAS.glob("*.json"):
+    for path in schemas.glob("*.json"):
         schema = json.loads(path.read_text())
         resources.append((schema["id"].rstrip("#"), Resource.from_contents(schema, default_specification=DRAFT3)))
     registry = Registry().with_resources(resources)
@@ -101,12 +101,12 @@ def popolo_validators():
         ("memberships", "membership"),
         ("posts", "post"),
     ):
-        schema = json.loads((POPOLO_SCHEMAS / f"{name}.json").read_text())
+        schema = json.loads((schemas / f"{name}.json").read_text())
         validators[kind] = Draft3Validator(schema, registry=registry, format_checker=Draft3Validator.FORMAT_CHECKER)
     return validators
 
 
-def test_popolo_export_validates_against_the_popolo_schemas():
+def test_popolo_export_validates_against_the_popolo_schemas(popolo_validators):
     knb = OrganizationFactory(slug="knb", name="National Security Committee", birth_date="1992-06~")
     masimov = ActorFactory(slug="karim-masimov", name="Karim Masimov", birth_date="1965-06-15", death_date="")
     AliasFactory(actor=masimov, name="Кәрім Мәсімов", lang="kk-Cyrl", note="Kazakh spelling")
@@ -124,7 +124,7 @@ def test_popolo_export_validates_against_the_popolo_schemas():
 
     assert response.status_code == 200
     document = response.json()
-    validators = popolo_validators()
+    validators = popolo_validators
     for kind, validator in validators.items():
         assert document[kind], kind
         for item in document[kind]:
@@ -151,8 +151,8 @@ def test_popolo_export_validates_against_the_popolo_schemas():
     assert {post["id"] for post in document["posts"]} == {"office/knb-chair", "office/no-organisation"}
 
 
-def test_the_popolo_validators_do_catch_a_bad_document():
-    validators = popolo_validators()
+def test_the_popolo_validators_do_catch_a_bad_document(popolo_validators):
+    validators = popolo_validators
 
     assert list(validators["persons"].iter_errors({"id": "x", "birth_date": "2016-09~"}))
     assert list(validators["persons"].iter_errors({"id": "x", "identifiers": [{"scheme": "wikidata"}]}))
@@ -174,7 +174,7 @@ def test_the_popolo_validators_do_catch_a_bad_document():
     ],
 )
 def test_popolo_dates_keep_what_popolo_can_say(edtf, side, popolo):
-    assert popolo_date(edtf, side) == popolo
+    assert calendar_date(edtf, side) == popolo
 
 
 def parse_feed(response):

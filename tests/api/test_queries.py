@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
-from events.models import Citation, Event, Participation, Source, Tombstone
+from core.models import Tombstone
+from events.models import Citation, Event, Participation, Source
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import EventTypeFactory, ParticipantRoleFactory
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError
 
 from actors.models import Actor, Faction, Office
+from core.rest.errors import exception_handler
 from events.models import Source
-from kzwatch.rest.errors import exception_handler
 from tests.api.clients import token_client
 from tests.factories import ActorFactory, OrganizationFactory, ParticipationFactory
 

@@ -20,7 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from events.models import Event, Tombstone
+from core.models import Tombstone
+from events.models import Event
 from kzwatch.wsgi import application
 from tests.factories import (
     AliasFactory,

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from events.models import Event, Tombstone
+from core.models import Tombstone
+from events.models import Event
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import (
     ActorFactory,

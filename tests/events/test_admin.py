@@ -2,7 +2,8 @@
 
 import pytest
 
-from events.models import Event, Tombstone
+from core.models import Tombstone
+from events.models import Event
 from tests.factories import ActorFactory, CitationFactory, EventFactory, EventTypeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

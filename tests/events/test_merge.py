@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actors.models import Actor, Alias, Membership
-from events.models import Participation, Tombstone
+from core.models import Tombstone
+from events.models import Participation
 from events.services import actor_merge
 from tests.factories import (
     ActorFactory,

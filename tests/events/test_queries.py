@@ -36,9 +36,22 @@ def test_a_window_open_at_one_end(events):
     assert slugs_of(events, Event.objects.overlapping(D(2017, 8, 16), None)) == {"2017", "2017-08", "2017-06/2017-08"}
 
 
-def test_chronological_order_puts_open_starts_first_then_earliest_start_then_earliest_end(events):
+def test_chronological_order_places_an_open_start_by_its_known_end(events):
     ordered = [event.date for event in Event.objects.chronological()]
-    assert ordered == ["../2016", "2016-09~", "2017", "2017-06/2017-08", "2017-08", "2017-08-15"]
+    assert ordered == ["2016-09~", "../2016", "2017", "2017-06/2017-08", "2017-08", "2017-08-15"]
+
+
+def test_reverse_chronological_order_is_the_same_order_backwards(events):
+    ordered = [event.date for event in Event.objects.reverse_chronological()]
+    assert ordered == ["2017-08-15", "2017-08", "2017-06/2017-08", "2017", "../2016", "2016-09~"]
+
+
+def test_an_events_sort_date_follows_its_date_on_save(events):
+    event = events["2017"]
+    event.date = "../2015-03"
+    event.save()
+    event.refresh_from_db()
+    assert event.sort_date == D(2015, 3, 31)
 
 
 def test_name_search_keys_have_trigram_indexes_on_postgresql():

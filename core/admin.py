@@ -2,11 +2,11 @@
 no save silently overwrites a colleague's edit."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db import transaction
 
-from events.services import actor_merge, resource_delete, tombstone_if_renamed
+from .models import Tombstone
+from .services import resource_delete, tombstone_if_renamed
 
 
 class TombstoneAdminMixin:
@@ -60,19 +60,19 @@ class StaleEditForm(forms.ModelForm):
         return cleaned_data
 
 
-@admin.action(description="Merge selected actors into the one recorded first", permissions=["change", "delete"])
-def merge_actors(modeladmin, request, queryset):
-    """The first-recorded actor keeps its slug; the others become its aliases and links."""
-    keep, *others = queryset.order_by("created_at", "pk")
-    if not others:
-        modeladmin.message_user(request, "Select at least two actors to merge.", messages.WARNING)
-        return
-    try:
-        with transaction.atomic():
-            for lose in others:
-                actor_merge(keep=keep, lose=lose, user=request.user)
-    except ValidationError as error:
-        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
-        return
-    names = ", ".join(lose.name for lose in others)
-    modeladmin.message_user(request, f"Merged {names} into {keep.name} ({keep.slug}).", messages.SUCCESS)
+@admin.register(Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    """Read-only: tombstones are written by the services, never by hand."""
+
+    list_display = ["at", "kind", "key", "reason", "replaced_by", "public"]
+    list_filter = ["kind", "reason", "public"]
+    search_fields = ["key", "replaced_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

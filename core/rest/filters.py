@@ -5,7 +5,6 @@ same classes as the API. Every value is checked by a form field first: a malform
 a field-by-field 400, never a database error.
 """
 
-import calendar
 import datetime
 import re
 
@@ -14,6 +13,8 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
+
+from core.dates import parse
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
@@ -70,7 +71,7 @@ def slugs_filter(*, method, label):
 
 
 class PartialDateField(forms.CharField):
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, cleaned to the first and last day it covers."""
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, cleaned to the first and last day it covers (by `core.dates`)."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -82,19 +83,13 @@ class PartialDateField(forms.CharField):
             code="invalid_date",
             params={"value": value[:40]},
         )
-        if not match:
+        if not match or int(value[5:7] or 1) > 12:  # EDTF reads months 21-24 as seasons
             raise error
-        parts = [int(part) for part in value.split("-")]
         try:
-            if len(parts) == 3:
-                day = datetime.date(*parts)
-                return day, day
-            year, month = parts[0], parts[1] if len(parts) == 2 else None
-            if month is None:
-                return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
-        except (ValueError, calendar.IllegalMonthError):
+            parsed = parse(value)
+        except forms.ValidationError:
             raise error from None
+        return parsed.lower, parsed.upper
 
 
 class PartialDateFilter(django_filters.CharFilter):

@@ -15,11 +15,11 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from events.services import resource_delete, tombstone_if_renamed
+from core.ordering import BIGINT_MAX
+from core.services import resource_delete, tombstone_if_renamed
 
 from .errors import PreconditionFailed
 from .filters import SLUG_PATTERN
-from .pagination import BIGINT_MAX
 
 
 def representation_etag(data):

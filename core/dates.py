@@ -149,6 +149,26 @@ def display(text):
     return f"{_display_side(start)} - {_display_side(end)}"
 
 
+def calendar_date(text, side="start"):
+    """One side of an EDTF value as a plain calendar date, YYYY, YYYY-MM or YYYY-MM-DD.
+
+    The precision is kept and the qualifier dropped ("2016-09~" gives "2016-09"); a season
+    gives its year; an open or unknown side, or text that is no date, gives None. For
+    formats such as Popolo's that can say a date but not its certainty.
+    """
+    text = (text or "").strip()
+    if "/" in text:
+        start, end = text.split("/", 1)
+        text = start if side == "start" else end
+    match = _SIDE.match(text)
+    if not match:
+        return None
+    year, month, day = match.group("year", "month", "day")
+    if month and int(month) > 12:
+        return year
+    return "-".join(part for part in (year, month, day) if part)
+
+
 def validate_edtf(value):
     parse(value)
 

@@ -12,10 +12,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from rest_framework import serializers
 
-from events.services import unique_slug
+from core.ordering import BIGINT_MAX
+from core.services import unique_slug
 
 from .filters import SLUG_PATTERN
-from .pagination import BIGINT_MAX
 
 
 def id_field(**kwargs):

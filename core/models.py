@@ -1,14 +1,32 @@
-"""What API mirrors need beyond the records themselves."""
+"""What every app's models share: slugs as natural keys, timestamps, and the tombstone log."""
 
 from django.db import models
 from django.utils import timezone
 
 
+class SlugNaturalKeyManager(models.Manager):
+    """Lets fixtures and the API name rows by slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class TimestampedModel(models.Model):
+    """A record mirrors fetch again when `updated_at` moves; `created_at` says when it arrived."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class TombstoneQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """What a reader's mirror must drop: everything for editors except what they still see
-        (retracted and unpublished events stay in their lists); public departures for the rest."""
-        if user is not None and user.is_authenticated and user.has_perm("events.change_event"):
+    def visible_to(self, *, sees_unpublished):
+        """What a reader's mirror must drop. Readers who see drafts keep retracted and
+        unpublished records in their lists, so only the rest are departures for them; everyone
+        else gets the public departures."""
+        if sees_unpublished:
             return self.exclude(reason__in=[Tombstone.Reason.RETRACTED, Tombstone.Reason.UNPUBLISHED])
         return self.filter(public=True)
 
@@ -17,7 +35,7 @@ class Tombstone(models.Model):
     """One record that left the API at a moment: deleted, merged, renamed, retracted or unpublished.
 
     API clients that mirror kzwatch read these to drop what they hold; rows are written by
-    the service functions that delete, rename or unpublish, never by signals.
+    the service functions in `core.services` that delete, rename or unpublish, never by signals.
     """
 
     class Kind(models.TextChoices):
@@ -46,6 +64,8 @@ class Tombstone(models.Model):
     objects = TombstoneQuerySet.as_manager()
 
     class Meta:
+        # The table was created by the events app, where the log began; it keeps its name.
+        db_table = "events_tombstone"
         ordering = ["at", "pk"]
 
     def __str__(self):

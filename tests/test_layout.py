@@ -1,0 +1,75 @@
+"""Imports run one way, downward: kzwatch (wiring) -> leads -> events -> actors -> core.
+
+Each app may import only the apps below it, and no app imports the project package
+`kzwatch`, which only Django loads. Together these also rule out a detour: `actors` cannot
+reach `events` through `core` or `kzwatch`, since neither imports upward.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ["core", "actors", "events", "leads"]
+PROJECT = "kzwatch"
+
+
+def forbidden_for(app):
+    """The top-level packages `app` must not import: every app above it, and the project package."""
+    return set(LAYERS[LAYERS.index(app) + 1 :]) | {PROJECT}
+
+
+def imported_packages(source):
+    """Top-level package names a module's source imports (relative imports stay in the app)."""
+    packages = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            packages.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            packages.add(node.module.split(".")[0])
+    return packages
+
+
+def modules(app):
+    return sorted((ROOT / app).rglob("*.py"))
+
+
+@pytest.mark.parametrize("app", [app for app in LAYERS if (ROOT / app).is_dir()])
+def test_each_app_imports_only_the_layers_below_it(app):
+    offences = [
+        f"{path.relative_to(ROOT)} imports {', '.join(sorted(bad))}"
+        for path in modules(app)
+        if (bad := imported_packages(path.read_text(encoding="utf-8")) & forbidden_for(app))
+    ]
+    assert not offences, "\n".join(offences)
+
+
+def test_the_layers_exist_where_the_readme_says():
+    assert all((ROOT / app / "__init__.py").is_file() for app in ("core", "actors", "events"))
+
+
+@pytest.mark.parametrize(
+    ("app", "source"),
+    [
+        ("core", "from events.models import Event"),
+        ("core", "import actors.names"),
+        ("actors", "from events.services import actor_merge"),
+        ("actors", "from kzwatch.settings import DEBUG"),
+        ("events", "from kzwatch import api"),
+    ],
+)
+def test_an_upward_import_is_caught(app, source):
+    assert imported_packages(source) & forbidden_for(app)
+
+
+@pytest.mark.parametrize(
+    ("app", "source"),
+    [
+        ("events", "from actors.models import Actor"),
+        ("actors", "from core.dates import parse"),
+        ("core", "from .x import y"),
+    ],
+)
+def test_a_downward_import_is_allowed(app, source):
+    assert not imported_packages(source) & forbidden_for(app)
