@@ -33,6 +33,7 @@ DERIVED_FIELDS = {
     "updated_at",
     "date_start",
     "date_end",
+    "sort_date",
     "start_lower",
     "start_upper",
     "end_lower",
@@ -118,6 +119,8 @@ CITATIONS = [
     for kind in CLAIM_KINDS
     if citation.get(kind)
 ]
+# Citations of the article or of its informant, whose quotes must be the article's own words.
+ARTICLE_CITATIONS = [param for param in CITATIONS if param.values[0][0] in (ARTICLE_SOURCE, INFORMANT_SOURCE)]
 # Events the article dates relative to its own inferred date, and the article's words for it.
 RELATIVE_DATES = {
     "eeu-created": "two years ago",
@@ -127,7 +130,7 @@ RELATIVE_DATES = {
     "southerners-emerge": "in recent months",
     "wave-of-high-profile-arrests": "in recent months",
 }
-RESOLVED = "resolved against the article's inferred date"
+RESOLVED = "resolved against the article's date window"
 COUNTED_MODELS = [
     Actor,
     Alias,
@@ -208,7 +211,7 @@ def test_event_is_cited(article_data, slug):
 @pytest.mark.parametrize(("slug", "phrase"), RELATIVE_DATES.items())
 def test_relative_date_is_approximate_and_keeps_the_article_words(article_data, slug, phrase):
     event = Event.objects.get(slug=slug)
-    assert "~" in event.date
+    assert "~" in event.date or "/" in event.date
     assert phrase in event.date_note
     assert RESOLVED in event.date_note
 
@@ -217,7 +220,7 @@ def test_relative_date_is_approximate_and_keeps_the_article_words(article_data, 
 def test_date_resolved_against_the_article_date_is_approximate(article_data, slug):
     event = Event.objects.get(slug=slug)
     if RESOLVED in event.date_note:
-        assert "~" in event.date, event.date_note
+        assert "~" in event.date or "/" in event.date, event.date_note
 
 
 def test_a_deadline_by_2025_is_a_window_not_a_point(article_data):
@@ -237,7 +240,7 @@ def test_tenure_is_cited(article_data, key):
     assert Tenure.objects.get_by_natural_key(*key).citations.exists()
 
 
-@pytest.mark.parametrize("key", CITATIONS)
+@pytest.mark.parametrize("key", ARTICLE_CITATIONS)
 def test_citation_quotes_the_article_verbatim(article_data, article_text, key):
     citation = Citation.objects.get_by_natural_key(*key)
     assert normalise(citation.quote) in article_text
@@ -251,10 +254,10 @@ def test_citation_grade_comes_with_its_reasoning(article_data, key):
     assert citation.locator.strip()
 
 
-def test_article_source_date_is_approximate_and_its_grade_explained(article_data):
+def test_article_source_date_is_the_window_the_article_allows_and_its_grade_explained(article_data):
     article = Source.objects.get(slug=ARTICLE_SOURCE)
     assert article.kind == Source.Kind.ANALYSIS
-    assert article.published_date.endswith("~")
+    assert article.published_date == "2017-08/2017-12"
     assert parse(article.published_date).lower is not None
     assert "inferred" in article.note
     assert f"Reliability {article.reliability}" in article.note
@@ -268,9 +271,16 @@ def test_informant_is_an_anonymous_source_relayed_by_the_article(article_data):
 
 
 def test_tenures_record_whom_the_article_says_each_holder_replaced(article_data):
+    article_offices = ROOT / "fixtures" / "05_offices.json"
+    article_tenures = {
+        (row["fields"]["actor"][0], row["fields"]["office"][0])
+        for row in json.loads(article_offices.read_text(encoding="utf-8"))
+        if row["model"] == "actors.tenure"
+    }
     predecessors = {
         (tenure.actor.slug, tenure.office.slug): tenure.predecessor.slug
         for tenure in Tenure.objects.filter(predecessor__isnull=False).select_related("actor", "office", "predecessor")
+        if (tenure.actor.slug, tenure.office.slug) in article_tenures
     }
     assert predecessors == {
         ("bakytzhan-sagintayev", "prime-minister-of-kazakhstan"): "karim-massimov",
