@@ -232,6 +232,26 @@ class Span(DatedModel, TimestampedModel):
     end_lower = models.DateField(null=True, blank=True, editable=False)
     end_upper = models.DateField(null=True, blank=True, editable=False, db_index=True)
     note = models.TextField(blank=True, help_text="How the dates were inferred, caveats, original wording.")
+    # The causes are events, which sit in the app above; a lazy reference by name keeps this
+    # module free of any import from it.
+    started_by = models.ForeignKey(
+        "events.Event",
+        # Deleting the event keeps the span; it only forgets its cause.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="started_%(class)ss",
+        help_text="The event that began this span, e.g. the appointment.",
+    )
+    ended_by = models.ForeignKey(
+        "events.Event",
+        # Deleting the event keeps the span; it only forgets its cause.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ended_%(class)ss",
+        help_text="The event that ended this span, e.g. the dismissal, the arrest, the death.",
+    )
 
     class Meta:
         abstract = True

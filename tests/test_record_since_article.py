@@ -129,11 +129,12 @@ def test_new_actor_has_a_cyrillic_alias(record, slug):
     assert Alias.objects.filter(actor__slug=slug, lang__in=CYRILLIC).exists()
 
 
-def test_span_events_name_recorded_tenures_and_events(record):
-    from events.models import Event
-
-    for span in json.loads(SPAN_EVENTS.read_text(encoding="utf-8")):
-        Tenure.objects.get_by_natural_key(span["actor"], span["office"], span["start_date"])
-        for field in ("started_by", "ended_by"):
-            if span[field]:
-                assert Event.objects.filter(slug=span[field]).exists(), span[field]
+@pytest.mark.parametrize(
+    "span",
+    json.loads(SPAN_EVENTS.read_text(encoding="utf-8")),
+    ids=lambda span: f"{span['actor']}@{span['office']}",
+)
+def test_each_tenure_names_the_events_that_began_and_ended_it(record, span):
+    tenure = Tenure.objects.get_by_natural_key(span["actor"], span["office"], span["start_date"])
+    assert (tenure.started_by and tenure.started_by.slug) == span["started_by"]
+    assert (tenure.ended_by and tenure.ended_by.slug) == span["ended_by"]
