@@ -66,10 +66,62 @@ def parse(text):
     return _parse((text or "").strip())
 
 
+def _side_bounds(side):
+    """First and last day of a plain `YYYY`, `YYYY-MM` or `YYYY-MM-DD` side; None for other forms."""
+    match = _SIDE.match(side)
+    if not match or match["year"] == "0000":
+        return None
+    year, month, day = int(match["year"]), int(match["month"] or 0), int(match["day"] or 0)
+    if month > 12 or match["month"] == "00" or match["day"] == "00":
+        return None  # a season (the grammar knows its months), or no date at all
+    try:
+        if day:
+            first = last = datetime.date(year, month, day)
+        elif month:
+            first = datetime.date(year, month, 1)
+            last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        else:
+            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    except ValueError:
+        return None
+    return first, last
+
+
+def _plain_bounds(text):
+    """The bounds of the common forms (a day, month or year, qualified or not; an interval of
+    unqualified ones, either end open with ".."), computed without the grammar, which takes
+    milliseconds a call; None for anything else, which the grammar then reads."""
+    if "/" not in text:
+        return _side_bounds(text)
+    start, end = text.split("/", 1)
+    if "/" in end or "~" in text or "?" in text or "%" in text:
+        return None
+    first = None if start == ".." else _side_bounds(start)
+    last = None if end == ".." else _side_bounds(end)
+    if (first is None and start != "..") or (last is None and end != "..") or start == end == "..":
+        return None
+    return (first[0] if first else None), (last[1] if last else None)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(text):
     # The edtf grammar takes milliseconds a call, and a save parses each date more than once;
     # results are immutable, so they are cached (errors are not, and are raised afresh).
+    if not text:
+        return EDTFDate("", None, None)
+    if len(text) > 40 or not re.fullmatch(r"[0-9X\-/~?%.]+", text):
+        raise _invalid(text)
+    plain = _plain_bounds(text)
+    if plain is not None:
+        lower, upper = plain
+        if lower and upper and lower > upper:
+            raise ValidationError("“%(value)s” ends before it starts.", code="edtf_reversed", params={"value": text})
+        return EDTFDate(text, lower, upper)
+    return _parse_with_grammar(text)
+
+
+def _parse_with_grammar(text):
+    """Any accepted form, read by the edtf grammar."""
     if not text:
         return EDTFDate("", None, None)
     if len(text) > 40 or not re.fullmatch(r"[0-9X\-/~?%.]+", text):

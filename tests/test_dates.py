@@ -76,3 +76,45 @@ def test_invalid_edtf_message_names_the_value_and_the_forms():
 )
 def test_dates_read_as_people_write_them(text, shown):
     assert display(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2017",
+        "2016-02",
+        "2015-02",
+        "2016-02-29",
+        "2017-12-31",
+        "2016-09~",
+        "2017?",
+        "2017-08-15?",
+        "2017-08%",
+        "2017-06/2017-08",
+        "2016/2017",
+        "2017-01-05/2017-03",
+        "../2017-09",
+        "2017-09/..",
+        "../2025",
+        "2017-02-29",
+        "2017-13",
+        "2017-00",
+        "0000",
+        "2017-21",
+        "../..",
+        "2018/2017",
+        "2017-06~/2017-08",
+    ],
+)
+def test_plain_forms_read_without_the_grammar_agree_with_it(text):
+    """`core.dates` reads the common forms itself (the grammar is slow); both must agree, errors included."""
+    from core.dates import _parse_with_grammar
+
+    def outcome(reader):
+        try:
+            value = reader(text)
+        except ValidationError as error:
+            return error.code
+        return value.lower, value.upper
+
+    assert outcome(parse) == outcome(_parse_with_grammar)
