@@ -53,9 +53,11 @@ pytest: $(VENV)/.installed-dev browser
 
 test: lint migrations-check pytest
 
-# Speed as a ratio against raw SQL measured in the same run; never part of `make test`.
+# Speed as a ratio against raw SQL measured in the same run, on PostgreSQL (DATABASE_URL,
+# default postgres://postgres@127.0.0.1:5432/kzwatch_bench); SIZE=S (20,000 events) or M (200,000).
+SIZE ?= S
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest tests/benchmarks --benchmark-only $(PYTEST_ARGS)
+	$(BIN)/python -m tests.benchmarks.run --size $(SIZE) $(BENCH_ARGS)
 
 ci:
 	bash .ci/run

@@ -1,0 +1,242 @@
+"""What each benchmarked operation costs without the framework: hand-written SQL through the
+database driver (psycopg on PostgreSQL), the same JSON built with `json.dumps`, the same HTML
+with an f-string.
+
+Each function here returns the bytes its operation answers (for the API, the same `results`);
+`harness.check_baselines` compares them once before timing, so a baseline can never be
+faster by doing less.
+"""
+
+import base64
+import datetime
+import html
+import json
+
+from django.db import connection
+
+from core.dates import display
+
+EVENT_COLUMNS = """
+    e.id, e.slug, e.title, t.slug, e.date, e.date_start, e.date_end, e.date_note, e.summary, e.location,
+    e.status, parent.slug, e.created_at, e.updated_at, e.sort_date
+"""
+EVENT_FROM = """
+    FROM events_event e
+    JOIN events_eventtype t ON t.id = e.type_id
+    LEFT JOIN events_event parent ON parent.id = e.parent_id AND parent.status = 'published'
+"""
+EVENT_ORDER = "ORDER BY e.sort_date ASC NULLS LAST, e.id ASC"
+
+
+def fetch(sql, params=()):
+    """Rows of one query through the driver itself (no Django cursor wrapper)."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        sql = sql.replace("%s", "?")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
+def day(value):
+    """A date as the API writes it (SQLite hands back text already)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def moment(value):
+    """A timestamp as DRF writes it: ISO 8601, UTC as "Z"."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def cursor_for(sort_date, pk):
+    """The `next` cursor the API's keyset paging gives after a row."""
+    return base64.urlsafe_b64encode(json.dumps([day(sort_date), pk]).encode()).decode("ascii")
+
+
+def events_json(where, params, *, limit=50):
+    """A page of events with participants, citations and related events, as JSON."""
+    rows = fetch(f"SELECT {EVENT_COLUMNS} {EVENT_FROM} WHERE {where} {EVENT_ORDER} LIMIT %s", [*params, limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
+    ids = [row[0] for row in rows]
+    participants, citations, related = {}, {}, {}
+    if ids:
+        marks = placeholders(ids)
+        for event_id, *values in fetch(
+            "SELECT p.event_id, a.slug, a.name, r.slug, p.note FROM events_participation p "
+            "JOIN actors_actor a ON a.id = p.actor_id JOIN events_participantrole r ON r.id = p.role_id "
+            f"WHERE p.event_id IN ({marks}) ORDER BY p.id",
+            ids,
+        ):
+            participants.setdefault(event_id, []).append(
+                dict(zip(("actor", "name", "role", "note"), values, strict=True))
+            )
+        for event_id, *values in fetch(
+            "SELECT c.event_id, c.source_id, s.title, s.url, s.reliability, c.quote, c.locator, c.credibility, "
+            f"c.note FROM events_citation c JOIN events_source s ON s.id = c.source_id WHERE c.event_id IN ({marks}) "
+            "ORDER BY c.id",
+            ids,
+        ):
+            keys = ("source", "title", "url", "reliability", "quote", "locator", "credibility", "note")
+            citations.setdefault(event_id, []).append(dict(zip(keys, values, strict=True)))
+        for event_id, slug in fetch(
+            "SELECT r.from_event_id, e.slug FROM events_event_related r JOIN events_event e ON e.id = r.to_event_id "
+            f"WHERE r.from_event_id IN ({marks}) AND e.status = 'published' ORDER BY e.id",
+            ids,
+        ):
+            related.setdefault(event_id, []).append(slug)
+    results = [
+        {
+            "slug": slug,
+            "title": title,
+            "type": type_slug,
+            "date": date,
+            "date_start": day(start),
+            "date_end": day(end),
+            "date_display": display(date),
+            "date_note": note,
+            "summary": summary,
+            "location": location,
+            "status": status,
+            "parent": parent,
+            "related": related.get(pk, []),
+            "participants": participants.get(pk, []),
+            "citations": citations.get(pk, []),
+            "created_at": moment(created),
+            "updated_at": moment(updated),
+        }
+        for (
+            pk,
+            slug,
+            title,
+            type_slug,
+            date,
+            start,
+            end,
+            note,
+            summary,
+            location,
+            status,
+            parent,
+            created,
+            updated,
+            _,
+        ) in rows
+    ]
+    next_link = f"http://testserver/api/v1/events/?cursor={cursor_for(rows[-1][14], rows[-1][0])}" if more else None
+    return json.dumps({"next": next_link, "results": results}).encode()
+
+
+def events_filtered(*, actor, event_type, first_day, last_day):
+    where = (
+        "e.status = 'published' AND t.slug = %s AND EXISTS (SELECT 1 FROM events_participation p "
+        "JOIN actors_actor a ON a.id = p.actor_id WHERE p.event_id = e.id AND a.slug = %s) "
+        "AND (e.date_end >= %s OR e.date_end IS NULL) AND (e.date_start <= %s OR e.date_start IS NULL)"
+    )
+    return events_json(where, [event_type, actor, first_day, last_day])
+
+
+def events_after(*, sort_date, pk):
+    """The page after a keyset position, unfiltered."""
+    where = "e.status = 'published' AND (e.sort_date > %s OR (e.sort_date = %s AND e.id > %s) OR e.sort_date IS NULL)"
+    return events_json(where, [sort_date, sort_date, pk])
+
+
+def actors_json(where, params, *, limit=None):
+    """Actors with aliases, identifiers, memberships and tenures, as the API writes them."""
+    sql = (
+        "SELECT id, slug, name, sort_name, kind, summary, birth_date, death_date, created_at, updated_at "
+        f"FROM actors_actor WHERE {where} ORDER BY sort_name, name, id"
+    )
+    rows = fetch(sql + (" LIMIT %s" if limit else ""), [*params, limit + 1] if limit else params)
+    more, rows = bool(limit) and len(rows) > limit, rows[:limit] if limit else rows
+    ids = [row[0] for row in rows]
+    nested = {name: {} for name in ("aliases", "identifiers", "memberships", "tenures")}
+    if ids:
+        marks = placeholders(ids)
+        queries = {
+            "aliases": (
+                f"SELECT actor_id, name, lang FROM actors_alias WHERE actor_id IN ({marks}) ORDER BY lang, name",
+                ("name", "lang"),
+            ),
+            "identifiers": (
+                f"SELECT actor_id, scheme, identifier FROM actors_identifier WHERE actor_id IN ({marks}) ORDER BY id",
+                ("scheme", "identifier"),
+            ),
+            "memberships": (
+                "SELECT m.actor_id, f.slug, m.role, m.start_date, m.end_date FROM actors_membership m "
+                f"JOIN actors_faction f ON f.id = m.faction_id WHERE m.actor_id IN ({marks}) "
+                "ORDER BY m.start_lower ASC NULLS FIRST, m.id",
+                ("faction", "role", "start_date", "end_date"),
+            ),
+            "tenures": (
+                "SELECT t.actor_id, o.slug, t.start_date, t.end_date, p.slug FROM actors_tenure t "
+                "JOIN actors_office o ON o.id = t.office_id LEFT JOIN actors_actor p ON p.id = t.predecessor_id "
+                f"WHERE t.actor_id IN ({marks}) ORDER BY t.start_lower ASC NULLS FIRST, t.id",
+                ("office", "start_date", "end_date", "predecessor"),
+            ),
+        }
+        for name, (query, keys) in queries.items():
+            for actor_id, *values in fetch(query, ids):
+                nested[name].setdefault(actor_id, []).append(dict(zip(keys, values, strict=True)))
+    actors = [
+        {
+            "slug": slug,
+            "name": name,
+            "sort_name": sort_name,
+            "kind": kind,
+            "summary": summary,
+            "birth_date": birth,
+            "death_date": death,
+            **{key: nested[key].get(pk, []) for key in ("aliases", "identifiers", "memberships", "tenures")},
+            "created_at": moment(created),
+            "updated_at": moment(updated),
+        }
+        for pk, slug, name, sort_name, kind, summary, birth, death, created, updated in rows
+    ]
+    return actors, more
+
+
+def actor_detail(slug):
+    actors, _ = actors_json("slug = %s", [slug])
+    return json.dumps(actors[0]).encode()
+
+
+def actor_search(tokens):
+    """Actors whose folded name, or any alias's, holds every token (`actors.names.query_tokens`)."""
+    condition = " AND ".join(
+        "(search_key LIKE %s OR EXISTS (SELECT 1 FROM actors_alias al WHERE al.actor_id = actors_actor.id "
+        "AND al.search_key LIKE %s))"
+        for _ in tokens
+    )
+    params = [pattern for token in tokens for pattern in (f"%{token}%", f"%{token}%")]
+    actors, more = actors_json(condition, params, limit=50)
+    return json.dumps({"next": "..." if more else None, "results": actors}).encode()
+
+
+def admin_event_changelist(*, limit=100):
+    """The admin's first page of events as an f-string table: title, date, type, status, last change."""
+    rows = fetch(
+        "SELECT e.id, e.title, e.date, t.name, e.status, e.updated_at FROM events_event e "
+        "JOIN events_eventtype t ON t.id = e.type_id ORDER BY e.sort_date ASC NULLS LAST, e.id LIMIT %s",
+        [limit],
+    )
+    body = "".join(
+        f'<tr><td><a href="/admin/events/event/{pk}/change/">{html.escape(title)}</a></td><td>{html.escape(date)}</td>'
+        f"<td>{html.escape(type_name)}</td><td>{status}</td><td>{moment(updated)}</td></tr>"
+        for pk, title, date, type_name, status, updated in rows
+    )
+    return f"<html><body><table>{body}</table></body></html>".encode()

@@ -1,0 +1,183 @@
+"""The benchmark: each operation beside its baseline, interleaved, after a warm-up.
+
+`measure(repetitions=30)` runs on whatever database Django is connected to (a synthetic
+record from `generate_synthetic`) and returns `{operation: {median_ms, p95_ms,
+baseline_median_ms, ratio, queries}}`. The operation goes through Django in-process (the
+test client: URL routing, middleware, the view, the renderer); the baseline reads the same
+rows with hand-written SQL (`baselines.py`). `run.py` prepares the database and prints.
+"""
+
+import json
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+
+from actors.models import Actor
+from actors.names import query_tokens
+from events.models import Event, EventType
+
+from . import baselines
+
+SEARCH = "nazarbaev"
+WINDOW = ("2000", "2019")
+
+
+@dataclass
+class Operation:
+    name: str
+    run: object  # () -> bytes: what the operation answers
+    baseline: object  # () -> bytes: the same, without the framework
+    compare: object = None  # (answer, baseline answer) -> the parts that must agree, or None to skip
+
+
+def api_results(body):
+    return json.loads(body)["results"]
+
+
+def get(client, url):
+    def request():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        return response.content
+
+    return request
+
+
+def subjects():
+    """What the operations look at: the busiest actor, its commonest type, a keyset position 90% in."""
+    busiest = Actor.objects.annotate(n=Count("participations")).order_by("-n", "pk").values_list("slug", flat=True)[0]
+    event_type = (
+        EventType.objects.filter(events__participations__actor__slug=busiest)
+        .annotate(n=Count("events"))
+        .order_by("-n", "pk")
+        .values_list("slug", flat=True)[0]
+    )
+    published = Event.objects.published().chronological()
+    deep = published.values_list("sort_date", "pk")[int(published.count() * 0.9)]
+    return busiest, event_type, deep
+
+
+def operations():
+    busiest, event_type, (deep_date, deep_pk) = subjects()
+    anonymous, staff = Client(), Client()
+    admin = get_user_model().objects.filter(
+        username="bench-admin"
+    ).first() or get_user_model().objects.create_superuser("bench-admin", "bench@kzwatch.invalid", None)
+    staff.force_login(admin)
+    first_day, last_day = f"{WINDOW[0]}-01-01", f"{WINDOW[1]}-12-31"
+    cursor = baselines.cursor_for(deep_date, deep_pk)
+    listed = [
+        Operation(
+            "api_events_list",
+            get(
+                anonymous,
+                f"/api/v1/events/?actor={busiest}&type={event_type}"
+                f"&date_after={WINDOW[0]}&date_before={WINDOW[1]}&page_size=50",
+            ),
+            lambda: baselines.events_filtered(
+                actor=busiest, event_type=event_type, first_day=first_day, last_day=last_day
+            ),
+            lambda answer, base: (api_results(answer), api_results(base)),
+        ),
+        Operation(
+            "api_events_deep_page",
+            get(anonymous, f"/api/v1/events/?cursor={cursor}"),
+            lambda: baselines.events_after(sort_date=deep_date, pk=deep_pk),
+            lambda answer, base: (api_results(answer), api_results(base)),
+        ),
+        Operation(
+            "actor_search",
+            get(anonymous, f"/api/v1/actors/?q={SEARCH}"),
+            lambda: baselines.actor_search(query_tokens(SEARCH)),
+            lambda answer, base: (api_results(answer), api_results(base)),
+        ),
+        Operation(
+            "actor_detail",
+            get(anonymous, f"/api/v1/actors/{busiest}/"),
+            lambda: baselines.actor_detail(busiest),
+            lambda answer, base: (json.loads(answer), json.loads(base)),
+        ),
+        Operation(
+            "admin_event_changelist",
+            get(staff, "/admin/events/event/"),
+            baselines.admin_event_changelist,
+        ),
+    ]
+    return listed
+
+
+def check(operation):
+    """The operation and its baseline answer the same (where comparable), else AssertionError."""
+    answer, base = operation.run(), operation.baseline()
+    assert answer and base, operation.name
+    if operation.compare is not None:
+        mine, theirs = operation.compare(answer, base)
+        assert mine == theirs, f"{operation.name}: the baseline does not answer what the operation answers"
+
+
+def count_queries(function):
+    """How many queries `function` sends (Django resets its own query log at each request)."""
+    sent = []
+
+    def counter(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        function()
+    return len(sent)
+
+
+def timed(function):
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(*, repetitions=30, warmup=3, only=None):
+    """Every operation `repetitions` times, each time followed by its baseline."""
+    results = {}
+    for operation in operations():
+        if only and operation.name not in only:
+            continue
+        check(operation)
+        for _ in range(warmup):
+            operation.run(), operation.baseline()
+        queries = count_queries(operation.run)
+        mine, theirs = [], []
+        for _ in range(repetitions):
+            mine.append(timed(operation.run))
+            theirs.append(timed(operation.baseline))
+        median, base = statistics.median(mine), statistics.median(theirs)
+        results[operation.name] = {
+            "median_ms": round(median, 2),
+            "p95_ms": round(percentile(mine, 0.95), 2),
+            "baseline_median_ms": round(base, 2),
+            "ratio": round(median / base, 2) if base else None,
+            "queries": queries,
+        }
+    return results
+
+
+def table(results):
+    """The results as a Markdown table."""
+    lines = [
+        "| operation | median ms | p95 ms | baseline median ms | ratio | queries |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in results.items():
+        lines.append(
+            f"| {name} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['baseline_median_ms']:.1f} "
+            f"| {row['ratio']:.1f}x | {row['queries']} |"
+        )
+    return "\n".join(lines)

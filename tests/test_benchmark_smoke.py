@@ -1,0 +1,63 @@
+"""`make bench` works: a tiny synthetic record, every operation measured against its baseline.
+
+No times are asserted (these machines are noisy); the harness itself checks that each
+baseline answers what its operation answers, so a drift in the API's JSON fails here.
+"""
+
+import pytest
+from django.core.management import call_command
+
+from actors.models import Actor, Alias, Membership, Tenure
+from events.models import Citation, Event, Participation
+from tests.benchmarks.harness import measure, table
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def synthetic(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    call_command("generate_synthetic", actors=40, events=300, seed=7, quiet=True)
+
+
+def test_generator_writes_a_realistic_record(synthetic):
+    assert Actor.objects.count() == 40
+    assert Event.objects.count() == 300
+    assert Alias.objects.filter(lang="ru").count() > 0
+    assert Membership.objects.exists()
+    assert Tenure.objects.filter(predecessor__isnull=False).exists()
+    assert Participation.objects.count() > 300
+    dates = list(Event.objects.values_list("date", flat=True))
+    assert any(date.startswith("../") for date in dates)
+    assert any("/" in date and not date.startswith("..") for date in dates)
+    assert any(date.endswith("~") for date in dates)
+    assert Event.objects.filter(status=Event.Status.DRAFT).exists()
+    assert not Event.objects.filter(sort_date__isnull=True).exists()
+    # Every published event cites a source, as the project's rule requires.
+    assert not Event.objects.published().exclude(pk__in=Citation.objects.values("event_id")).exists()
+    # Zipf: the busiest actor takes part in far more events than the median one.
+    assert Actor.objects.matching("nazarbaev").filter(participations__isnull=False).exists()
+
+
+def test_generator_is_reproducible(synthetic):
+    first = list(Event.objects.order_by("slug").values_list("slug", "date", "title")[:50])
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("generate_synthetic", actors=40, events=300, seed=7, quiet=True)
+    assert list(Event.objects.order_by("slug").values_list("slug", "date", "title")[:50]) == first
+
+
+def test_generator_refuses_a_database_that_holds_data(synthetic):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="empty"):
+        call_command("generate_synthetic", actors=10, events=10, seed=1, quiet=True)
+
+
+def test_benchmark_measures_every_operation_against_its_baseline(synthetic):
+    results = measure(repetitions=2, warmup=1)
+
+    assert {"api_events_list", "api_events_deep_page", "actor_search", "actor_detail"} <= set(results)
+    for row in results.values():
+        assert set(row) == {"median_ms", "p95_ms", "baseline_median_ms", "ratio", "queries"}
+        assert row["queries"] > 0 and row["ratio"] > 0
+    assert "| api_events_list |" in table(results)
