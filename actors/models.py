@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -30,8 +30,11 @@ class ActorQuerySet(models.QuerySet):
             return self.none() if (query or "").strip() else self
         condition = Q()
         for token in tokens:
-            alias_match = Alias.objects.filter(actor=OuterRef("pk"), search_key__contains=token)
-            condition &= Q(search_key__contains=token) | Q(Exists(alias_match))
+            # Two uncorrelated sets of ids, each found through its trigram index on PostgreSQL;
+            # a correlated EXISTS on the aliases would be checked actor by actor instead.
+            by_name = Actor.objects.filter(search_key__contains=token).values("pk")
+            by_alias = Alias.objects.filter(search_key__contains=token).values("actor_id")
+            condition &= Q(pk__in=by_name) | Q(pk__in=by_alias)
         return self.filter(condition)
 
     def for_list(self):

@@ -7,7 +7,7 @@ viewset's queryset; these classes never query on their own.
 
 from rest_framework import serializers
 
-from core.rest.serializers import SlugReferenceField, ValidatedModelSerializer
+from core.rest.serializers import SlugReferenceField, ValidatedModelSerializer, iso_datetime
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 
@@ -73,6 +73,46 @@ class ActorSerializer(ValidatedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        """The actor's JSON, read straight off the rows `Actor.objects.for_detail()` prefetched.
+
+        Faster than DRF's walk over nested field objects; a test checks it answers exactly
+        what that walk does (tests/api/test_representation.py).
+        """
+        return {
+            "slug": instance.slug,
+            "name": instance.name,
+            "sort_name": instance.sort_name,
+            "kind": instance.kind,
+            "summary": instance.summary,
+            "birth_date": instance.birth_date,
+            "death_date": instance.death_date,
+            "aliases": [{"name": alias.name, "lang": alias.lang} for alias in instance.aliases.all()],
+            "identifiers": [
+                {"scheme": item.scheme, "identifier": item.identifier} for item in instance.identifiers.all()
+            ],
+            "memberships": [
+                {
+                    "faction": item.faction.slug,
+                    "role": item.role,
+                    "start_date": item.start_date,
+                    "end_date": item.end_date,
+                }
+                for item in instance.memberships.all()
+            ],
+            "tenures": [
+                {
+                    "office": item.office.slug,
+                    "start_date": item.start_date,
+                    "end_date": item.end_date,
+                    "predecessor": item.predecessor.slug if item.predecessor_id else None,
+                }
+                for item in instance.tenures.all()
+            ],
+            "created_at": iso_datetime(instance.created_at),
+            "updated_at": iso_datetime(instance.updated_at),
+        }
 
 
 class FactionMembershipSerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
-from core.admin import StaleEditForm, TombstoneAdminMixin
+from core.admin import EstimatedCountPaginator, StaleEditForm, TombstoneAdminMixin
 from core.models import Tombstone
 
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
@@ -69,6 +69,9 @@ class EventAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "type"]
     list_select_related = ["type"]
     search_fields = ["title", "slug", "summary"]
+    # Hundreds of thousands of events: no COUNT(*) of the whole table on every list.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent", "related"]
     inlines = [ParticipationInline, CitationInline]

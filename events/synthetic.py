@@ -132,8 +132,10 @@ LOCATIONS = ["Astana", "Almaty", "Shymkent", "Karaganda", "Aktobe", "Atyrau", "M
 def progress(label, done, total, started):
     """One line on stderr, rewritten in place: what is being written, how far, how fast."""
     rate = done / max(time.monotonic() - started, 1e-6)
-    end = "\n" if done >= total else ""
-    sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({rate:,.0f}/s){end}")
+    if done >= total:
+        sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({rate:,.0f}/s)\n")
+    elif sys.stderr.isatty():
+        sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({rate:,.0f}/s)")
     sys.stderr.flush()
 
 

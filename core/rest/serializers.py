@@ -17,6 +17,18 @@ from core.services import unique_slug
 
 from .filters import SLUG_PATTERN
 
+_DATETIME = serializers.DateTimeField()
+
+
+def iso_date(value):
+    """A date as DRF's DateField writes it: ISO 8601, or None."""
+    return None if value is None else value.isoformat()
+
+
+def iso_datetime(value):
+    """A date-time exactly as DRF's DateTimeField writes it (in the current time zone, UTC as "Z")."""
+    return None if value is None else _DATETIME.to_representation(value)
+
 
 def id_field(**kwargs):
     """An integer id as the API accepts it: positive and within 64 bits (SQLite overflows beyond)."""

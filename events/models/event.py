@@ -163,7 +163,11 @@ class Event(DatedModel, TimestampedModel):
 
     class Meta:
         ordering = [F("sort_date").asc(nulls_last=True), "pk"]
-        indexes = [models.Index(fields=["sort_date", "id"], name="event_sort_idx")]
+        indexes = [
+            models.Index(fields=["sort_date", "id"], name="event_sort_idx"),
+            # What anonymous readers page through: published events in their one order.
+            models.Index(fields=["sort_date", "id"], name="event_published_sort_idx", condition=Q(status="published")),
+        ]
         permissions = [("publish_event", "Can publish and retract events")]
         constraints = [
             models.CheckConstraint(
@@ -243,6 +247,10 @@ class Participation(models.Model):
 
     class Meta:
         ordering = ["event", "pk"]
+        indexes = [
+            # An actor's events ("?actor="), read from the index alone.
+            models.Index(fields=["actor", "event"], name="participation_actor_event_idx"),
+        ]
         constraints = [
             # An actor may play several parts (an appointee is often also a successor), each once.
             models.UniqueConstraint(fields=["event", "actor", "role"], name="participation_unique_role"),

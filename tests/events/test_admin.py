@@ -117,3 +117,21 @@ def test_admin_search_finds_actors_in_any_script(client, curator):
     client.force_login(curator)
     page = client.get("/admin/actors/actor/", {"q": "Назарбаев"}).content.decode()
     assert "Nursultan Nazarbayev" in page
+
+
+@pytest.mark.django_db
+def test_event_changelist_pages_without_counting_every_event(client, django_user_model):
+    """No COUNT over the whole table for the unfiltered list; the filtered count is exact."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EventFactory
+
+    EventFactory.create_batch(3)
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@kzwatch.invalid", "pw-12345678"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/events/event/")
+    assert response.status_code == 200
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) <= 1
+    assert "3 events" in response.content.decode()
