@@ -69,18 +69,33 @@ class KeysetPagination(BasePagination):
         size = self.get_page_size(request)
         position = self.decode_cursor(request, keys)
         queryset = queryset.order_by(*(key.order_expression() for key in keys))
-        if position is not None:
-            condition = Q(pk__in=[])
-            for index, key in enumerate(keys):
-                branch = key.after(position[index])
-                for earlier, value in zip(keys[:index], position[:index], strict=True):
-                    branch &= earlier.equal(value)
-                condition |= branch
-            queryset = queryset.filter(condition)
-        rows = list(queryset[: size + 1])
+        rows = list(queryset[: size + 1]) if position is None else self.rows_after(queryset, keys, position, size + 1)
         self.request = request
         self.next_cursor = self.encode_cursor(keys, rows[size - 1]) if len(rows) > size else None
         return rows[:size]
+
+    def rows_after(self, queryset, keys, position, limit):
+        """The first `limit` rows strictly after `position`.
+
+        Where NULLs of the first key sort last and the position has a value, the rows with a
+        value come first, read as one index range from that value on (an OR with "IS NULL" in
+        the same condition would make the database filter the whole index instead); the NULLs
+        follow, read only when the page is not full yet.
+        """
+        condition = Q(pk__in=[])
+        for index, key in enumerate(keys):
+            branch = key.after(position[index])
+            for earlier, value in zip(keys[:index], position[:index], strict=True):
+                branch &= earlier.equal(value)
+            condition |= branch
+        first, value = keys[0], position[0]
+        if value is None or first.nulls_first:
+            return list(queryset.filter(condition)[:limit])
+        start = Q(**{f"{first.field}__{'lte' if first.descending else 'gte'}": value})
+        rows = list(queryset.filter(condition, start)[:limit])
+        if len(rows) < limit:
+            rows += list(queryset.filter(**{f"{first.field}__isnull": True})[: limit - len(rows)])
+        return rows
 
     def get_next_link(self):
         if self.next_cursor is None:

@@ -167,6 +167,10 @@ class Event(DatedModel, TimestampedModel):
             models.Index(fields=["sort_date", "id"], name="event_sort_idx"),
             # What anonymous readers page through: published events in their one order.
             models.Index(fields=["sort_date", "id"], name="event_published_sort_idx", condition=Q(status="published")),
+            # The same, one event type at a time ("?type=arrest").
+            models.Index(
+                fields=["type", "sort_date", "id"], name="event_type_sort_idx", condition=Q(status="published")
+            ),
         ]
         permissions = [("publish_event", "Can publish and retract events")]
         constraints = [
