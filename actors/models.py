@@ -30,11 +30,11 @@ class ActorQuerySet(models.QuerySet):
             return self.none() if (query or "").strip() else self
         condition = Q()
         for token in tokens:
-            # Two uncorrelated sets of ids, each found through its trigram index on PostgreSQL;
-            # a correlated EXISTS on the aliases would be checked actor by actor instead.
-            by_name = Actor.objects.filter(search_key__contains=token).values("pk")
-            by_alias = Alias.objects.filter(search_key__contains=token).values("actor_id")
-            condition &= Q(pk__in=by_name) | Q(pk__in=by_alias)
+            # One set of ids from two uncorrelated lookups, each able to use its trigram index on
+            # PostgreSQL; an EXISTS on the aliases, or an OR of the two, is checked actor by actor.
+            by_name = Actor.objects.filter(search_key__contains=token).order_by().values("pk")
+            by_alias = Alias.objects.filter(search_key__contains=token).order_by().values("actor_id")
+            condition &= Q(pk__in=by_name.union(by_alias))
         return self.filter(condition)
 
     def for_list(self):

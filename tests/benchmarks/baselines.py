@@ -222,8 +222,8 @@ def actor_detail(slug):
 def actor_search(tokens):
     """Actors whose folded name, or any alias's, holds every token (`actors.names.query_tokens`)."""
     condition = " AND ".join(
-        "(search_key LIKE %s OR EXISTS (SELECT 1 FROM actors_alias al WHERE al.actor_id = actors_actor.id "
-        "AND al.search_key LIKE %s))"
+        "id IN (SELECT id FROM actors_actor WHERE search_key LIKE %s "
+        "UNION SELECT actor_id FROM actors_alias WHERE search_key LIKE %s)"
         for _ in tokens
     )
     params = [pattern for token in tokens for pattern in (f"%{token}%", f"%{token}%")]
