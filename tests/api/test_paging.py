@@ -93,3 +93,22 @@ def test_lists_answer_next_and_results_without_a_count():
 
     assert set(body) == {"next", "results"}
     assert body["next"] is None
+
+
+@pytest.mark.parametrize("ordering", ["date", "-date"])
+def test_rows_without_a_sort_date_come_last_once_each_in_both_directions(ordering):
+    """Pages after a cursor read the dated rows as one range, then the undated ones."""
+    from events.models import Event
+
+    for number, date in enumerate(DATES):
+        EventFactory(slug=f"e{number}", date=date)
+    # No valid date leaves the sort date empty; older rows might, and paging must still reach them.
+    Event.objects.filter(slug__in=["e1", "e7"]).update(sort_date=None)
+
+    pages = walk(anonymous_client(), f"/api/v1/events/?page_size=3&ordering={ordering}")
+    visited = [slug for page in pages for slug in page]
+
+    assert sorted(visited) == sorted(f"e{number}" for number in range(len(DATES)))
+    assert set(visited[-2:]) == {"e1", "e7"}
+    everything = anonymous_client().get(f"/api/v1/events/?page_size=200&ordering={ordering}").json()["results"]
+    assert visited == [row["slug"] for row in everything]
