@@ -1,5 +1,7 @@
 """Who: actors (people and organisations), their names, factions, offices and tenures."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -343,6 +345,13 @@ class Office(TimestampedModel):
         help_text="The body the office belongs to, if it is on record.",
     )
     summary = models.TextField(blank=True, help_text="What the office does, in a sentence.")
+    seats = models.PositiveSmallIntegerField(
+        default=1,
+        help_text=(
+            "How many people hold it at once: 1 for a president, prime minister or chairman (a new "
+            "holder then ends the open tenure), more for a board; 0 when the number is not fixed."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = SlugNaturalKeyManager.from_queryset(OfficeQuerySet)()
@@ -405,7 +414,40 @@ class Tenure(Span):
 
     natural_key.dependencies = ["actors.actor", "actors.office"]
 
+    @property
+    def is_single_seat(self):
+        return self.office_id is not None and self.office.seats == 1
+
+    @property
+    def has_certain_dates(self):
+        """Both dates known to the day, month or year, with no qualifier and no interval."""
+        return all(_CERTAIN_DATE.fullmatch(text or "") for text in (self.start_date, self.end_date))
+
     def clean(self):
         super().clean()
         if self.predecessor_id and self.predecessor_id == self.actor_id:
             raise ValidationError({"predecessor": "An actor cannot succeed themselves."})
+        self._check_single_holder()
+
+    def _check_single_holder(self):
+        """A one-seat office has one holder at a time; dates the sources are unsure of may overlap."""
+        if not (self.is_single_seat and self.has_certain_dates):
+            return
+        # Certainly overlapping: each starts before the other has certainly ended; a handover
+        # on the day (or in the month) the other ends is no overlap.
+        rivals = Tenure.objects.filter(
+            office_id=self.office_id,
+            start_upper__lt=self.end_lower,
+            end_lower__gt=self.start_upper,
+        ).exclude(pk=self.pk)
+        for rival in rivals.select_related("actor"):
+            if rival.has_certain_dates:
+                raise ValidationError(
+                    {
+                        "end_date": f"{self.office} has one seat, and {rival.actor} held it "
+                        f"{rival.start_display} to {rival.end_display}: these tenures overlap."
+                    }
+                )
+
+
+_CERTAIN_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")

@@ -50,7 +50,19 @@ class EventAdminForm(StaleEditForm):
 
     class Meta:
         model = Event
-        fields = ["title", "slug", "type", "date", "date_note", "location", "summary", "status", "parent", "related"]
+        fields = [
+            "title",
+            "slug",
+            "type",
+            "date",
+            "date_note",
+            "location",
+            "summary",
+            "status",
+            "retraction_reason",
+            "parent",
+            "related",
+        ]
 
     def clean_status(self):
         new = self.cleaned_data["status"]

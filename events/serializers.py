@@ -93,6 +93,7 @@ class EventSerializer(serializers.ModelSerializer):
             "summary",
             "location",
             "status",
+            "retraction_reason",
             "parent",
             "related",
             "participants",

@@ -17,7 +17,18 @@ from core.services import tombstone_if_renamed, tombstone_record, unique_slug
 from .models import Citation, Event, Participation
 
 PUBLISH_PERMISSION = "events.publish_event"
-EVENT_FIELDS = ("title", "type", "date", "date_note", "summary", "location", "status", "parent", "slug")
+EVENT_FIELDS = (
+    "title",
+    "type",
+    "date",
+    "date_note",
+    "summary",
+    "location",
+    "status",
+    "retraction_reason",
+    "parent",
+    "slug",
+)
 
 
 def event_check_status_change(*, user, current, new):
@@ -115,6 +126,7 @@ def event_create(
     location="",
     date_note="",
     status=Event.Status.DRAFT,
+    retraction_reason="",
     parent=None,
     related=(),
     participants=(),
@@ -134,6 +146,7 @@ def event_create(
         location=location,
         date_note=date_note,
         status=status,
+        retraction_reason=retraction_reason,
         parent=parent,
     )
     event.slug = slug or unique_slug(model=Event, text=title)
