@@ -4,7 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -39,12 +39,13 @@ class ActorQuerySet(models.QuerySet):
     def for_list(self):
         return self.prefetch_related("aliases", "identifiers")
 
-    def for_detail(self):
+    def for_detail(self, user=None):
+        """Everything an actor's JSON embeds; event slugs only where `user` may see the event."""
         return self.prefetch_related(
             "aliases",
             "identifiers",
-            models.Prefetch("memberships", Membership.objects.select_related("faction").order_by_start()),
-            models.Prefetch("tenures", Tenure.objects.select_related("office", "predecessor").order_by_start()),
+            models.Prefetch("memberships", Membership.objects.for_api(user)),
+            models.Prefetch("tenures", Tenure.objects.for_api(user)),
         )
 
 
@@ -219,6 +220,20 @@ class SpanQuerySet(models.QuerySet):
         """Rows that may be current on `day`: started by then, and not known to have ended before."""
         return self.overlapping(day, day)
 
+    def with_visible_causes(self, user):
+        """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
+        and ended each span, or None where `user` may not see that event (a draft)."""
+        # The events app sits above this one: reach its model through the foreign key, not an import.
+        events = self.model._meta.get_field("started_by").related_model.objects.visible_to(user)
+        return self.annotate(
+            started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
+            ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
+        )
+
+    def for_api(self, user):
+        """What the memberships and tenures lists show, in a fixed number of queries."""
+        return self.select_related(*self.model.API_RELATED).with_visible_causes(user).order_by_start()
+
 
 class Span(DatedModel, TimestampedModel):
     """Shared shape of memberships and tenures: two EDTF dates; no end means "no known end"."""
@@ -303,6 +318,8 @@ class Membership(Span):
     history = HistoricalRecords()
 
     objects = MembershipManager()
+
+    API_RELATED = ("actor", "faction")
 
     class Meta:
         ordering = ["faction", "start_lower", "pk"]
@@ -397,6 +414,8 @@ class Tenure(Span):
     history = HistoricalRecords()
 
     objects = TenureManager()
+
+    API_RELATED = ("actor", "office", "predecessor", "appointed_by")
 
     class Meta:
         ordering = ["office", "start_lower", "pk"]

@@ -88,7 +88,7 @@ def date_column(field, description):
     """A changelist column showing an EDTF field as readers see it ("Aug 2017", "c. Sep 2016")."""
 
     @admin.display(description=description, ordering=field)
-    def column(obj):
+    def column(modeladmin, obj):
         value = getattr(obj, field)
         return display(value) if value else "—"
 
