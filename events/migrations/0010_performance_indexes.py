@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("actors", "0003_span_causes"),
-        ("events", "0006_citation_quote_optional_for_paraphrase"),
+        ("events", "0009_merge_citation_quote_and_curators"),
     ]
 
     operations = [
