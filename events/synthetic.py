@@ -258,12 +258,14 @@ class Generator:
         self.actor_weights = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(self.actors))))
 
     def make_vocabulary(self):
-        self.types = EventType.objects.bulk_create(
-            EventType(slug=slug, name=slug.replace("-", " ").capitalize()) for slug in EVENT_TYPES
-        )
-        self.roles = ParticipantRole.objects.bulk_create(
-            ParticipantRole(slug=slug, name=slug.capitalize()) for slug in ROLES
-        )
+        """The event types and roles, adding those the migrations have not seeded already."""
+        self.types = [
+            EventType.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
+            for slug in EVENT_TYPES
+        ]
+        self.roles = [
+            ParticipantRole.objects.get_or_create(slug=slug, defaults={"name": slug.capitalize()})[0] for slug in ROLES
+        ]
 
     def make_sources(self):
         count = max(self.event_count // 4, 10)

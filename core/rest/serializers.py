@@ -30,6 +30,29 @@ def iso_datetime(value):
     return None if value is None else _DATETIME.to_representation(value)
 
 
+class DirectReadMixin:
+    """A serializer whose JSON is read straight off prefetched rows, field by field.
+
+    DRF's walk over nested field objects costs more than the queries on a page of 50 rows.
+    `readers` maps a field name to a function of the row giving its JSON; a readable field
+    without one is written by its DRF field as usual, so a field added later is never
+    missing. The declared fields still give the schema and read the writes.
+    """
+
+    readers = {}
+
+    def to_representation(self, instance):
+        data = {}
+        for field in self._readable_fields:
+            reader = self.readers.get(field.field_name)
+            if reader is not None:
+                data[field.field_name] = reader(instance)
+            else:
+                attribute = field.get_attribute(instance)
+                data[field.field_name] = None if attribute is None else field.to_representation(attribute)
+        return data
+
+
 def id_field(**kwargs):
     """An integer id as the API accepts it: positive and within 64 bits (SQLite overflows beyond)."""
     return serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, **kwargs)

@@ -18,13 +18,18 @@ from core.dates import display
 
 EVENT_COLUMNS = """
     e.id, e.slug, e.title, t.slug, e.date, e.date_start, e.date_end, e.date_note, e.summary, e.location,
-    e.status, parent.slug, e.created_at, e.updated_at, e.sort_date
+    e.status, e.retraction_reason, parent.slug, e.created_at, e.updated_at, e.sort_date
 """
 EVENT_FROM = """
     FROM events_event e
     JOIN events_eventtype t ON t.id = e.type_id
     LEFT JOIN events_event parent ON parent.id = e.parent_id AND parent.status = 'published'
 """
+# The events that began and ended a span, named only when published (the reader is anonymous).
+CAUSES = (
+    "LEFT JOIN events_event sb ON sb.id = %s.started_by_id AND sb.status = 'published' "
+    "LEFT JOIN events_event eb ON eb.id = %s.ended_by_id AND eb.status = 'published'"
+)
 EVENT_ORDER = "ORDER BY e.sort_date ASC NULLS LAST, e.id ASC"
 
 
@@ -111,6 +116,7 @@ def events_json(where, params, *, limit=50):
             "summary": summary,
             "location": location,
             "status": status,
+            "retraction_reason": retraction_reason,
             "parent": parent,
             "related": related.get(pk, []),
             "participants": participants.get(pk, []),
@@ -130,13 +136,14 @@ def events_json(where, params, *, limit=50):
             summary,
             location,
             status,
+            retraction_reason,
             parent,
             created,
             updated,
             _,
         ) in rows
     ]
-    next_link = f"http://testserver/api/v1/events/?cursor={cursor_for(rows[-1][14], rows[-1][0])}" if more else None
+    next_link = f"http://testserver/api/v1/events/?cursor={cursor_for(rows[-1][-1], rows[-1][0])}" if more else None
     return json.dumps({"next": next_link, "results": results}).encode()
 
 
@@ -181,16 +188,17 @@ def actors_json(where, params, *, limit=None):
                 ("scheme", "identifier"),
             ),
             "memberships": (
-                "SELECT m.actor_id, f.slug, m.role, m.start_date, m.end_date FROM actors_membership m "
-                f"JOIN actors_faction f ON f.id = m.faction_id WHERE m.actor_id IN ({marks}) "
-                "ORDER BY m.start_lower ASC NULLS FIRST, m.id",
-                ("faction", "role", "start_date", "end_date"),
+                "SELECT m.actor_id, m.id, f.slug, m.role, m.start_date, m.end_date, sb.slug, eb.slug "
+                f"FROM actors_membership m JOIN actors_faction f ON f.id = m.faction_id {CAUSES % ('m', 'm')} "
+                f"WHERE m.actor_id IN ({marks}) ORDER BY m.start_lower ASC NULLS FIRST, m.id",
+                ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"),
             ),
             "tenures": (
-                "SELECT t.actor_id, o.slug, t.start_date, t.end_date, p.slug FROM actors_tenure t "
-                "JOIN actors_office o ON o.id = t.office_id LEFT JOIN actors_actor p ON p.id = t.predecessor_id "
+                "SELECT t.actor_id, t.id, o.slug, t.start_date, t.end_date, p.slug, sb.slug, eb.slug "
+                "FROM actors_tenure t JOIN actors_office o ON o.id = t.office_id "
+                f"LEFT JOIN actors_actor p ON p.id = t.predecessor_id {CAUSES % ('t', 't')} "
                 f"WHERE t.actor_id IN ({marks}) ORDER BY t.start_lower ASC NULLS FIRST, t.id",
-                ("office", "start_date", "end_date", "predecessor"),
+                ("id", "office", "start_date", "end_date", "predecessor", "started_by", "ended_by"),
             ),
         }
         for name, (query, keys) in queries.items():
