@@ -126,6 +126,18 @@ VERBS = {
     "speech": "speaks",
     "election": "elected",
 }
+# How curators know dates: (cumulative share, EDTF form), from exact days to open starts.
+DATE_FORMS = (
+    (0.50, "{day:%Y-%m-%d}"),
+    (0.68, "{day:%Y-%m}"),
+    (0.74, "{day:%Y}"),
+    (0.80, "{day:%Y-%m}~"),
+    (0.85, "{day:%Y-%m-%d}?"),
+    (0.88, "{day:%Y}?"),
+    (0.95, "{day:%Y-%m}/{later:%Y-%m}"),
+    (0.98, "../{day:%Y-%m}"),
+    (1.01, "{day:%Y-%m}/.."),
+)
 LOCATIONS = ["Astana", "Almaty", "Shymkent", "Karaganda", "Aktobe", "Atyrau", "Moscow", "Beijing", ""]
 
 
@@ -187,23 +199,8 @@ class Generator:
         later = day + datetime.timedelta(days=self.random.randrange(20, 200))
         if later >= FIRST_DAY + datetime.timedelta(days=DAYS):
             later = day
-        if roll < 0.50:
-            return day.isoformat()
-        if roll < 0.68:
-            return f"{day:%Y-%m}"
-        if roll < 0.74:
-            return f"{day:%Y}"
-        if roll < 0.80:
-            return f"{day:%Y-%m}~"
-        if roll < 0.85:
-            return f"{day:%Y-%m-%d}?"
-        if roll < 0.88:
-            return f"{day:%Y}?"
-        if roll < 0.95:
-            return f"{day:%Y-%m}/{later:%Y-%m}"
-        if roll < 0.98:
-            return f"../{day:%Y-%m}"
-        return f"{day:%Y-%m}/.."
+        form = next(form for share, form in DATE_FORMS if roll < share)
+        return form.format(day=day, later=later)
 
     # -- who ---------------------------------------------------------------------------
 
