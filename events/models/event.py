@@ -1,9 +1,11 @@
 """Events and who took part in them."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -99,6 +101,36 @@ class EventQuerySet(models.QuerySet):
                 Participation.objects.select_related("actor", "role").order_by("pk"),
             ),
             models.Prefetch("citations", Citation.objects.select_related("source").order_by("pk")),
+        )
+
+    def axis_buckets(self):
+        """The events counted per type, month (of `sort_date`) and shape, in one GROUP BY.
+
+        A shape is "point" (known within a month), "range" (spread over more than a month) or
+        "open" (no known start: placed by its end). `first`/`last` are the group's widest
+        bounds; `slug` and `title` name the event when a group holds just one. Undated events
+        are left out: they have no place on an axis.
+        """
+        wide = ExpressionWrapper(F("date_start") + datetime.timedelta(days=31), output_field=models.DateField())
+        shape = Case(
+            When(date_start__isnull=True, then=Value("open")),
+            When(date_end__gt=wide, then=Value("range")),
+            default=Value("point"),
+        )
+        return (
+            self.order_by()
+            .filter(sort_date__isnull=False)
+            .annotate(month=TruncMonth("sort_date"), shape=shape)
+            .values("type__slug", "type__name", "month", "shape")
+            .annotate(
+                count=Count("pk"),
+                first=Min("date_start"),
+                last=Max("date_end"),
+                slug=Min("slug"),
+                title=Min("title"),
+                drafts=Count("pk", filter=~Q(status="published")),
+            )
+            .order_by("type__name", "month", "shape")
         )
 
 
