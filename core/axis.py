@@ -87,11 +87,13 @@ class Axis:
         solid_to = end_lower or end_upper
         fades = []
         if start_lower is None:
-            fades.append((LABEL_WIDTH, self.x(solid_from) if solid_from else WIDTH, "left"))
+            known = solid_from or solid_to or end_upper
+            fades.append((LABEL_WIDTH, self.x(known) if known else WIDTH, "left"))
         elif start_upper and start_upper > start_lower:
             fades.append((self.x(start_lower), self.x(start_upper), "both"))
         if end_upper is None:
-            fades.append((self.x(solid_to) if solid_to else LABEL_WIDTH, WIDTH, "right"))
+            known = solid_to or solid_from or start_lower
+            fades.append((self.x(known) if known else LABEL_WIDTH, WIDTH, "right"))
         elif end_lower and end_upper > end_lower:
             fades.append((self.x(end_lower), self.x(end_upper), "both"))
         solid = None
