@@ -133,6 +133,16 @@ class EventQuerySet(models.QuerySet):
             .order_by("type__name", "month", "shape")
         )
 
+    def axis_marks(self, limit):
+        """Up to `limit` dated events, just what an axis mark needs, in no order (so no sort)."""
+        return (
+            self.order_by()
+            .filter(sort_date__isnull=False)
+            .values(
+                "slug", "title", "status", "date", "date_start", "date_end", "sort_date", "type__slug", "type__name"
+            )[:limit]
+        )
+
 
 # How deep a chain of parent events is followed when looking for a cycle.
 MAX_PARENT_DEPTH = 100

@@ -4,23 +4,31 @@ The view fetches the rows (for the events, one GROUP BY over the whole filtered 
 these functions only place them on a `core.axis.Axis`, so templates draw without thinking.
 """
 
+import datetime
 import math
 
 from django.urls import reverse
 
 from core.axis import WIDTH, Axis, month_end, month_start
-from core.dates import MONTHS
+from core.dates import MONTHS, display
 
 MAX_LANES = 10
+# Up to this many events, each has a mark of its own; beyond it, a mark stands for a month.
+MAX_SINGLES = 300
 
 
-def event_axis(buckets, *, query):
+def event_axis(buckets, singles, *, query):
     """The filtered events on an axis, one lane per event type.
 
     `buckets` come from `EventQuerySet.axis_buckets()`; `query` is the page's filter (a
     QueryDict), which a mark standing for several events narrows to its type and month.
+    `singles` are up to `MAX_SINGLES + 1` events (`EventQuerySet.axis_marks()`): when they
+    are all there is, each gets a mark of its own instead of its month's.
     """
     buckets = list(buckets)
+    singles = list(singles)
+    if len(singles) <= MAX_SINGLES:
+        buckets = [_single(event) for event in singles]
     days = [bucket["first"] or bucket["month"] for bucket in buckets] + [bucket["last"] for bucket in buckets]
     axis = Axis.covering(days)
     lanes = {}
@@ -43,6 +51,9 @@ def event_axis(buckets, *, query):
         ordered = [*ordered[: MAX_LANES - 1], other]
     for index, lane in enumerate(ordered):
         lane["y"] = axis.lane_y(index)
+        # Widest bars first, underneath; dots last, on top.
+        lane["marks"].sort(key=lambda mark: -(mark["bar"] or {"width": 0})["width"])
+        _nudge(lane["marks"])
     return {
         "lanes": ordered,
         "ticks": axis.ticks(),
@@ -52,13 +63,49 @@ def event_axis(buckets, *, query):
     }
 
 
+def _nudge(marks):
+    """Lift or drop a dot that would sit on another's, so that each can be seen and clicked."""
+    placed = []
+    for mark in marks:
+        for dy in (0, -7, 7, -3, 3):
+            if all(abs(mark["cx"] - x) >= mark["r"] + r or dy != other_dy for x, r, other_dy in placed):
+                break
+        mark["dy"] = dy
+        placed.append((mark["cx"], mark["r"], dy))
+
+
+def _single(event):
+    """One event in the shape of a bucket of one."""
+    start, end = event["date_start"], event["date_end"]
+    if start is None:
+        shape = "open"
+    elif end and end > start + datetime.timedelta(days=31):
+        shape = "range"
+    else:
+        shape = "point"
+    return {
+        "type__slug": event["type__slug"],
+        "type__name": event["type__name"],
+        "month": (start or end or event["sort_date"]).replace(day=1),
+        "shape": shape,
+        "count": 1,
+        "first": start,
+        "last": end,
+        "slug": event["slug"],
+        "title": event["title"],
+        "drafts": int(event["status"] != "published"),
+        "when": display(event["date"]),
+        "middle": start + (end - start) / 2 if start and end else None,
+    }
+
+
 def _event_mark(axis, bucket, query):
     month = bucket["month"]
     month_label = f"{MONTHS[month.month]} {month.year}"
     count = bucket["count"]
     if count == 1:
         href = reverse("events:event-detail", args=[bucket["slug"]])
-        label = f"{bucket['title']} ({month_label})"
+        label = f"{bucket['title']} ({bucket.get('when') or month_label})"
     else:
         narrowed = query.copy()
         for name in ("cursor", "type", "date_after", "date_before"):
@@ -79,6 +126,8 @@ def _event_mark(axis, bucket, query):
     centre = axis.x(month_start(month) + (month_end(month) - month_start(month)) / 2)
     if bucket["shape"] == "open":
         centre = axis.x(bucket["last"])
+    elif bucket.get("middle"):
+        centre = axis.x(bucket["middle"])
     return {
         "href": href,
         "label": label,

@@ -20,7 +20,7 @@ from core.ordering import page_after
 from ..filters import EventFilterSet
 from ..models import Event, EventType
 from ..models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL
-from .drawing import event_axis
+from .drawing import MAX_SINGLES, event_axis
 
 PAGE_SIZE = 50
 MAX_RESOLVED = 20
@@ -100,7 +100,7 @@ def timeline(request):
         except ValueError:
             errors["cursor"] = ["This page's link is damaged: start again from the first page."]
         else:
-            axis = event_axis(filterset.qs.axis_buckets(), query=data)
+            axis = event_axis(filterset.qs.axis_buckets(), filterset.qs.axis_marks(MAX_SINGLES + 1), query=data)
     selected_actors = {
         a.slug: a for a in Actor.objects.filter(slug__in=data.getlist("actor")[:50]).only("slug", "name")
     }
