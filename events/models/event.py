@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -104,33 +104,31 @@ class EventQuerySet(models.QuerySet):
         )
 
     def axis_buckets(self):
-        """The events counted per type, month (of `sort_date`) and shape, in one GROUP BY.
+        """The events counted per type, year, month (of `sort_date`) and shape, in one GROUP BY.
 
-        A shape is "point" (known within a month), "range" (spread over more than a month) or
-        "open" (no known start: placed by its end). `first`/`last` are the group's widest
-        bounds; `slug` and `title` name the event when a group holds just one. Undated events
-        are left out: they have no place on an axis.
+        A shape is 0, a point (known within a month), 1, a range (spread over more than a
+        month) or 2, open (no known start: placed by its end). `first`/`last` are the group's
+        widest bounds. Undated events are left out: they have no place on an axis. Every key
+        is an integer and the groups come unordered, so PostgreSQL hashes them in memory.
         """
         wide = ExpressionWrapper(F("date_start") + datetime.timedelta(days=31), output_field=models.DateField())
         shape = Case(
-            When(date_start__isnull=True, then=Value("open")),
-            When(date_end__gt=wide, then=Value("range")),
-            default=Value("point"),
+            When(date_start__isnull=True, then=Value(2)),
+            When(date_end__gt=wide, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
         )
         return (
             self.order_by()
             .filter(sort_date__isnull=False)
-            .annotate(month=TruncMonth("sort_date"), shape=shape)
-            .values("type__slug", "type__name", "month", "shape")
+            .annotate(year=ExtractYear("sort_date"), month=ExtractMonth("sort_date"), shape=shape)
+            .values("type_id", "year", "month", "shape")
             .annotate(
                 count=Count("pk"),
                 first=Min("date_start"),
                 last=Max("date_end"),
-                slug=Min("slug"),
-                title=Min("title"),
                 drafts=Count("pk", filter=~Q(status="published")),
             )
-            .order_by("type__name", "month", "shape")
         )
 
     def axis_marks(self, limit):
@@ -138,9 +136,7 @@ class EventQuerySet(models.QuerySet):
         return (
             self.order_by()
             .filter(sort_date__isnull=False)
-            .values(
-                "slug", "title", "status", "date", "date_start", "date_end", "sort_date", "type__slug", "type__name"
-            )[:limit]
+            .values("slug", "title", "status", "date", "date_start", "date_end", "sort_date", "type_id")[:limit]
         )
 
 

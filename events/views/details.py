@@ -63,8 +63,11 @@ def event_detail(request, slug):
     return render(request, "events/event_detail.html", context)
 
 
-def recent_events(queryset):
-    return list(queryset.for_timeline().reverse_chronological()[:RECENT])
+def recent_events(request, **filters):
+    """The newest `RECENT` events the reader may see that match the API's `filters` (slug lists)."""
+    visible = Event.objects.visible_to(request.user)
+    events = list(EventFilterSet(filters, queryset=visible).qs.for_timeline().reverse_chronological()[:RECENT])
+    return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": can_see_drafts(request.user)}
 
 
 def actor_detail(request, slug):
@@ -92,17 +95,13 @@ def actor_detail(request, slug):
         [(t.office.name, reverse("actors:office-detail", args=[t.office.slug]), t) for t in tenures]
         + [(f"{m.faction.name} · {m.get_role_display().lower()}", m.faction.get_absolute_url(), m) for m in memberships]
     )
-    visible = Event.objects.visible_to(request.user)
-    events = recent_events(EventFilterSet({"actor": [actor.slug]}, queryset=visible).qs)
     context = {
+        **recent_events(request, actor=[actor.slug]),
         "actor": actor,
         "names": sorted(names.items()),
         "tenures": tenures,
         "memberships": memberships,
         "chart": chart,
-        "events": events,
-        "more_events": len(events) == RECENT,
-        "can_see_drafts": can_see_drafts(request.user),
     }
     return render(request, "actors/actor_detail.html", context)
 
@@ -118,15 +117,11 @@ def faction_detail(request, slug):
     chart = span_chart(
         (f"{m.actor.name} · {m.get_role_display().lower()}", m.actor.get_absolute_url(), m) for m in memberships
     )
-    visible = Event.objects.visible_to(request.user)
-    events = recent_events(EventFilterSet({"faction": [faction.slug]}, queryset=visible).qs)
     context = {
+        **recent_events(request, faction=[faction.slug]),
         "faction": faction,
         "memberships": memberships,
         "chart": chart,
-        "events": events,
-        "more_events": len(events) == RECENT,
-        "can_see_drafts": can_see_drafts(request.user),
     }
     return render(request, "actors/faction_detail.html", context)
 

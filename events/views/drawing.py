@@ -15,45 +15,60 @@ from core.dates import MONTHS, display
 MAX_LANES = 10
 # Up to this many events, each has a mark of its own; beyond it, a mark stands for a month.
 MAX_SINGLES = 300
+# Beyond this many months with events, a mark stands for a year.
+MAX_MONTHS = 48
 
 
-def event_axis(buckets, singles, *, query):
-    """The filtered events on an axis, one lane per event type.
+SHAPES = {0: "point", 1: "range", 2: "open"}
+
+
+def event_axis(buckets, singles, types, *, query):
+    """The filtered events on an axis, one lane per event type (the rarest types share one).
 
     `buckets` come from `EventQuerySet.axis_buckets()`; `query` is the page's filter (a
-    QueryDict), which a mark standing for several events narrows to its type and month.
+    QueryDict), which a mark standing for several events narrows to its types and period.
     `singles` are up to `MAX_SINGLES + 1` events (`EventQuerySet.axis_marks()`): when they
-    are all there is, each gets a mark of its own instead of its month's.
+    are all there is, each gets a mark of its own. Otherwise a mark stands for a month, or
+    a year when the result spans more than `MAX_MONTHS` months, so there are never more
+    than lanes x periods x shapes marks, whatever the number of events.
     """
-    buckets = list(buckets)
-    singles = list(singles)
+    types = {event_type.pk: event_type for event_type in types}
+    # Both queries always run, so a page makes as many queries for 5 events as for 500.
+    buckets, singles = list(buckets), list(singles)
     if len(singles) <= MAX_SINGLES:
-        buckets = [_single(event) for event in singles]
-    days = [bucket["first"] or bucket["month"] for bucket in buckets] + [bucket["last"] for bucket in buckets]
-    axis = Axis.covering(days)
-    lanes = {}
+        buckets = [_single(event, types[event["type_id"]]) for event in singles]
+    else:
+        buckets = [_bucket(row, types[row["type_id"]]) for row in buckets]
+    totals = {}
     for bucket in buckets:
-        lane = lanes.setdefault(
-            bucket["type__slug"],
-            {"name": bucket["type__name"], "y": 0, "marks": [], "count": 0},
-        )
-        lane["count"] += bucket["count"]
-        lane["marks"].append(_event_mark(axis, bucket, query))
-    ordered = sorted(lanes.values(), key=lambda lane: (-lane["count"], lane["name"]))
+        slug = bucket["type__slug"]
+        totals.setdefault(slug, {"slugs": [slug], "name": bucket["type__name"], "count": 0})
+        totals[slug]["count"] += bucket["count"]
+    ordered = sorted(totals.values(), key=lambda lane: (-lane["count"], lane["name"]))
     if len(ordered) > MAX_LANES:
         # The rarest types share one lane, so the axis stays a glance tall.
         rest = ordered[MAX_LANES - 1 :]
         other = {
+            "slugs": [slug for lane in rest for slug in lane["slugs"]],
             "name": f"{len(rest)} other types",
-            "marks": [mark for lane in rest for mark in lane["marks"]],
             "count": sum(lane["count"] for lane in rest),
         }
         ordered = [*ordered[: MAX_LANES - 1], other]
+    lane_of = {slug: lane for lane in ordered for slug in lane["slugs"]}
+    yearly = len(singles) > MAX_SINGLES and len({bucket["month"] for bucket in buckets}) > MAX_MONTHS
+    if len(singles) > MAX_SINGLES:
+        buckets = _merged(buckets, lane_of, yearly=yearly)
+    days = [bucket["first"] or bucket["month"] for bucket in buckets] + [bucket["last"] for bucket in buckets]
+    axis = Axis.covering(days)
     for index, lane in enumerate(ordered):
-        lane["y"] = axis.lane_y(index)
+        lane.update({"y": axis.lane_y(index), "marks": []})
+    for bucket in buckets:
+        lane = lane_of[bucket["type__slug"]]
+        lane["marks"].append(_event_mark(axis, bucket, query, lane["slugs"], yearly=yearly))
+    for lane in ordered:
+        _nudge(lane["marks"])
         # Widest bars first, underneath; dots last, on top.
         lane["marks"].sort(key=lambda mark: -(mark["bar"] or {"width": 0})["width"])
-        _nudge(lane["marks"])
     return {
         "lanes": ordered,
         "ticks": axis.ticks(),
@@ -64,17 +79,45 @@ def event_axis(buckets, singles, *, query):
 
 
 def _nudge(marks):
-    """Lift or drop a dot that would sit on another's, so that each can be seen and clicked."""
+    """Lift or drop a dot that would sit on a neighbour's, so that each can be seen and clicked."""
     placed = []
-    for mark in marks:
-        for dy in (0, -7, 7, -3, 3):
-            if all(abs(mark["cx"] - x) >= mark["r"] + r or dy != other_dy for x, r, other_dy in placed):
-                break
-        mark["dy"] = dy
-        placed.append((mark["cx"], mark["r"], dy))
+    for mark in sorted(marks, key=lambda mark: mark["cx"]):
+        near = [other for other in placed[-6:] if abs(mark["cx"] - other["cx"]) < mark["r"] + other["r"]]
+        taken = {other["dy"] for other in near}
+        mark["dy"] = next((dy for dy in (0, -7, 7, -3, 3) if dy not in taken), 0)
+        placed.append(mark)
 
 
-def _single(event):
+def _merged(buckets, lane_of, *, yearly):
+    """Buckets of one lane, period and shape merged: the rare types' lane, and years if `yearly`."""
+    merged = {}
+    for bucket in buckets:
+        lane = lane_of[bucket["type__slug"]]
+        period = bucket["month"].replace(month=1) if yearly else bucket["month"]
+        key = (lane["slugs"][0], period, bucket["shape"])
+        into = merged.get(key)
+        if into is None:
+            merged[key] = {**bucket, "month": period, "type__name": lane["name"]}
+            continue
+        into["count"] += bucket["count"]
+        into["drafts"] += bucket["drafts"]
+        into["first"] = min(filter(None, (into["first"], bucket["first"])), default=None)
+        into["last"] = max(filter(None, (into["last"], bucket["last"])), default=None)
+    return list(merged.values())
+
+
+def _bucket(row, event_type):
+    """A row of `axis_buckets()` with its type's names and its month as a date."""
+    return {
+        **row,
+        "type__slug": event_type.slug,
+        "type__name": event_type.name,
+        "month": datetime.date(row["year"], row["month"], 1),
+        "shape": SHAPES[row["shape"]],
+    }
+
+
+def _single(event, event_type):
     """One event in the shape of a bucket of one."""
     start, end = event["date_start"], event["date_end"]
     if start is None:
@@ -84,8 +127,8 @@ def _single(event):
     else:
         shape = "point"
     return {
-        "type__slug": event["type__slug"],
-        "type__name": event["type__name"],
+        "type__slug": event_type.slug,
+        "type__name": event_type.name,
         "month": (start or end or event["sort_date"]).replace(day=1),
         "shape": shape,
         "count": 1,
@@ -99,19 +142,21 @@ def _single(event):
     }
 
 
-def _event_mark(axis, bucket, query):
+def _event_mark(axis, bucket, query, types, *, yearly):
     month = bucket["month"]
-    month_label = f"{MONTHS[month.month]} {month.year}"
+    month_label = str(month.year) if yearly else f"{MONTHS[month.month]} {month.year}"
     count = bucket["count"]
-    if count == 1:
+    if bucket.get("slug"):
         href = reverse("events:event-detail", args=[bucket["slug"]])
         label = f"{bucket['title']} ({bucket.get('when') or month_label})"
     else:
         narrowed = query.copy()
         for name in ("cursor", "type", "date_after", "date_before"):
             narrowed.pop(name, None)
-        narrowed["type"] = bucket["type__slug"]
-        narrowed["date_after"] = narrowed["date_before"] = f"{month.year:04d}-{month.month:02d}"
+        narrowed.setlist("type", types)
+        narrowed["date_after"] = narrowed["date_before"] = (
+            f"{month.year:04d}" if yearly else f"{month.year:04d}-{month.month:02d}"
+        )
         href = "?" + narrowed.urlencode()
         label = f"{count} × {bucket['type__name']}, {month_label}"
     if bucket["shape"] == "range":
@@ -123,7 +168,8 @@ def _event_mark(axis, bucket, query):
         bar = {"x": max(end - 36, axis.x(axis.first)), "width": min(36, end - axis.x(axis.first)) or 3}
     else:
         bar = None
-    centre = axis.x(month_start(month) + (month_end(month) - month_start(month)) / 2)
+    last_day = month.replace(month=12, day=31) if yearly else month_end(month)
+    centre = axis.x(month_start(month) + (last_day - month_start(month)) / 2)
     if bucket["shape"] == "open":
         centre = axis.x(bucket["last"])
     elif bucket.get("middle"):

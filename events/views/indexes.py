@@ -32,20 +32,13 @@ def _paged(request, queryset, keys, template, context):
 
 def actor_index(request):
     filterset = ActorFilterSet(request.GET, queryset=Actor.objects.for_list(), request=request)
-    if not filterset.is_valid():
-        return _paged(
-            request,
-            Actor.objects.none(),
-            keyset(Key("sort_name"), Key("name")),
-            "actors/actor_index.html",
-            {"errors": filterset.errors, "q": request.GET.get("q", "")},
-        )
+    valid = filterset.is_valid()
     return _paged(
         request,
-        filterset.qs,
+        filterset.qs if valid else Actor.objects.none(),
         keyset(Key("sort_name"), Key("name")),
         "actors/actor_index.html",
-        {"errors": {}, "q": request.GET.get("q", "")},
+        {"errors": filterset.errors, "q": request.GET.get("q", "")},
     )
 
 

@@ -92,6 +92,7 @@ def timeline(request):
     filterset = EventFilterSet(data, queryset=Event.objects.visible_to(request.user), request=request)
     valid = filterset.is_valid()
     errors = {**{name: list(messages) for name, messages in filterset.errors.items()}, **errors}
+    types = list(EventType.objects.order_by("name").only("slug", "name"))
     events, next_cursor, axis = [], None, None
     if not errors:
         keys = ORDERINGS[filterset.form.cleaned_data["ordering"] or DEFAULT_ORDERING]
@@ -100,7 +101,7 @@ def timeline(request):
         except ValueError:
             errors["cursor"] = ["This page's link is damaged: start again from the first page."]
         else:
-            axis = event_axis(filterset.qs.axis_buckets(), filterset.qs.axis_marks(MAX_SINGLES + 1), query=data)
+            axis = event_axis(filterset.qs.axis_buckets(), filterset.qs.axis_marks(MAX_SINGLES + 1), types, query=data)
     selected_actors = {
         a.slug: a for a in Actor.objects.filter(slug__in=data.getlist("actor")[:50]).only("slug", "name")
     }
@@ -116,7 +117,7 @@ def timeline(request):
         "next_query": _with(query, cursor=next_cursor) if next_cursor else None,
         "is_later_page": bool(data.get("cursor")),
         "axis": axis,
-        "types": list(EventType.objects.order_by("name").only("slug", "name")),
+        "types": types,
         "chosen_types": set(data.getlist("type")),
         "factions": factions,
         "chosen_actors": [
