@@ -91,12 +91,16 @@ def actor_detail(request, slug):
     names = {}
     for alias in actor.aliases.all():
         names.setdefault(LANGUAGES.get(alias.lang, alias.lang), []).append(alias)
+    recent = recent_events(request, actor=[actor.slug])
     chart = span_chart(
         [(t.office.name, reverse("actors:office-detail", args=[t.office.slug]), t) for t in tenures]
-        + [(f"{m.faction.name} · {m.get_role_display().lower()}", m.faction.get_absolute_url(), m) for m in memberships]
+        + [
+            (f"{m.faction.name} · {m.get_role_display().lower()}", m.faction.get_absolute_url(), m) for m in memberships
+        ],
+        also=[event.sort_date for event in recent["events"]],
     )
     context = {
-        **recent_events(request, actor=[actor.slug]),
+        **recent,
         "actor": actor,
         "names": sorted(names.items()),
         "tenures": tenures,
@@ -114,11 +118,13 @@ def faction_detail(request, slug):
         slug=slug,
     )
     memberships = with_visible_causes(list(faction.memberships.all()), request.user)
+    recent = recent_events(request, faction=[faction.slug])
     chart = span_chart(
-        (f"{m.actor.name} · {m.get_role_display().lower()}", m.actor.get_absolute_url(), m) for m in memberships
+        ((f"{m.actor.name} · {m.get_role_display().lower()}", m.actor.get_absolute_url(), m) for m in memberships),
+        also=[event.sort_date for event in recent["events"]],
     )
     context = {
-        **recent_events(request, faction=[faction.slug]),
+        **recent,
         "faction": faction,
         "memberships": memberships,
         "chart": chart,

@@ -186,10 +186,14 @@ def _event_mark(axis, bucket, query, types, *, yearly):
     }
 
 
-def span_chart(rows):
-    """Bars on one axis for spans (memberships, tenures): `rows` are (label, href, span) triples."""
+def span_chart(rows, *, also=()):
+    """Bars on one axis for spans (memberships, tenures): `rows` are (label, href, span) triples.
+
+    `also` are more days the axis must cover (the page's events), so spans whose ends are
+    unknown are drawn against the years the record speaks of, not against today.
+    """
     rows = list(rows)
-    days = []
+    days = list(also)
     for _, _, span in rows:
         days += [span.start_lower, span.start_upper, span.end_lower, span.end_upper]
     axis = Axis.covering(days)
