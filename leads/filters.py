@@ -9,14 +9,19 @@ from core.rest.filters import SyncFilterSet, slugs_filter
 from .models import Lead
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number the database can hold (a decimal or a 20-digit number is a 400)."""
+
+    field_class = forms.IntegerField
+
+
 class LeadFilterSet(SyncFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Lead.Status.choices, label="`new`, `converted` or `dismissed`. Repeat to OR."
     )
     actor = slugs_filter(method="filter_actor", label="Slug of an actor the lead names (candidates too). Repeat to OR.")
-    feed = django_filters.Filter(
+    feed = IdFilter(
         field_name="feed_id",
-        field_class=forms.IntegerField,
         min_value=1,
         max_value=BIGINT_MAX,
         label="The feed's id.",
