@@ -5,9 +5,7 @@ Each keyword is a word stem, so one entry covers its inflections ("аресто�
 first in the summary; the slug is looked up among the event types that exist.
 """
 
-import re
-
-WORD = re.compile(r"\w+")
+from .matching import WORD
 
 # (stem, event type slug). Longer, more specific stems come before the ones they contain.
 STEMS = (
