@@ -159,7 +159,8 @@ def _lead_source(lead, day):
 def lead_convert(*, lead, user):
     """Turn a new lead into a draft event: its headline, day, suggested type, the actors it
     names as subjects (candidates flagged in their note), and its report as a source."""
-    lead = Lead.objects.select_for_update().select_related("feed", "suggested_type").get(pk=lead.pk)
+    # Only the lead is locked: PostgreSQL cannot lock the nullable side of the join to its type.
+    lead = Lead.objects.select_for_update(of=("self",)).select_related("feed", "suggested_type").get(pk=lead.pk)
     if lead.status != Lead.Status.NEW:
         raise ValidationError(f"This lead is already {lead.get_status_display().lower()}.")
     role = ParticipantRole.objects.filter(slug=PARTICIPANT_ROLE).first()
