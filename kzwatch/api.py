@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from actors.api import ActorViewSet, FactionViewSet, MembershipViewSet, OfficeViewSet, TenureViewSet
 from core.rest.errors import not_found
 from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
+from leads.api import LeadViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # one address per resource; `?format=csv` where offered
@@ -18,6 +19,7 @@ router.register("tenures", TenureViewSet, basename="tenure")
 router.register("events", EventViewSet, basename="event")
 router.register("sources", SourceViewSet, basename="source")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")
+router.register("leads", LeadViewSet, basename="lead")
 
 app_name = "api"
 

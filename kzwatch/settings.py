@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "core",
     "actors",
     "events",
+    "leads",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,13 @@
 """factory-boy factories for every model; each builds a valid, saved row by default."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from actors.models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
+from leads.models import Feed, Lead
 
 
 class ActorFactory(DjangoModelFactory):
@@ -132,3 +135,25 @@ class CitationFactory(DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     quote: str = factory.Sequence(lambda n: f"Quoted words number {n}.")
     credibility: int = 2
+
+
+class FeedFactory(DjangoModelFactory):
+    class Meta:
+        model = Feed
+
+    name: str = factory.Sequence(lambda n: f"Feed {n}")
+    url: str = factory.Sequence(lambda n: f"https://news.example/feed-{n}.xml")
+
+
+class LeadFactory(DjangoModelFactory):
+    class Meta:
+        model = Lead
+
+    feed = factory.SubFactory(FeedFactory)
+    entry_id: str = factory.Sequence(lambda n: f"entry-{n}")
+    title: str = factory.Sequence(lambda n: f"Headline {n}")
+    link: str = factory.Sequence(lambda n: f"https://news.example/story-{n}")
+    published = factory.Sequence(
+        lambda n: datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(hours=n)
+    )
+    matched: list = factory.LazyFunction(list)

@@ -5,6 +5,8 @@ generated from the schema parses whatever comes back.
 """
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+# An operation that names this extension (with the permission) is closed to anonymous readers.
+REQUIRES_PERMISSION = "x-requires-permission"
 FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
 
 COMPONENTS = {
@@ -45,7 +47,7 @@ def _response(description, schema=ERROR, headers=None):
     return response
 
 
-def error_responses(method, is_detail):
+def error_responses(method, is_detail, closed=False):
     responses = {
         "400": _response("Bad input: a parameter or field is invalid.", FIELD_ERRORS),
         "401": _response(
@@ -58,8 +60,8 @@ def error_responses(method, is_detail):
             headers={"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
         ),
     }
-    if method != "get":
-        responses["403"] = _response("The user lacks the permission this write needs.")
+    if method != "get" or closed:
+        responses["403"] = _response("The user lacks the permission this operation needs.")
     if method in ("post", "put", "patch"):
         responses["415"] = _response("The body is not JSON.")
     if method == "delete":
@@ -87,10 +89,11 @@ def add_errors_and_etags(result, generator, request, public):
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            if method == "get" and {} not in operation.get("security", [{}]):
+            closed = REQUIRES_PERMISSION in operation
+            if method == "get" and not closed and {} not in operation.get("security", [{}]):
                 operation["security"].append({})  # anonymous readers are welcome
             responses = operation.setdefault("responses", {})
-            for code, response in error_responses(method, is_detail).items():
+            for code, response in error_responses(method, is_detail, closed).items():
                 responses.setdefault(code, response)
             if is_detail and method in ("put", "patch", "delete"):
                 operation.setdefault("parameters", []).append(IF_MATCH)

@@ -50,7 +50,7 @@ def test_every_operation_documents_its_error_answers_as_json(schema):
             assert "application/json" in operation["responses"][code]["content"], (method, path, code)
 
 
-def test_token_auth_is_documented_and_reads_are_open_to_anonymous(schema):
+def test_token_auth_is_documented_and_reads_are_open_to_anonymous_unless_closed(schema):
     schemes = schema["components"]["securitySchemes"]
     assert schemes["tokenAuth"] == {
         "type": "apiKey",
@@ -59,8 +59,12 @@ def test_token_auth_is_documented_and_reads_are_open_to_anonymous(schema):
         "description": 'Token-based authentication with required prefix "Token"',
     }
     for path, method, operation in operations(schema):
-        if method == "get":
+        if method == "get" and "x-requires-permission" not in operation:
             assert {} in operation["security"], path
+    leads = schema["paths"]["/api/v1/leads/"]["get"]
+    assert leads["x-requires-permission"] == "leads.view_lead"
+    assert {} not in leads["security"]
+    assert {"401", "403"} <= leads["responses"].keys()
 
 
 def test_lists_document_paging_and_filters(schema):

@@ -26,6 +26,7 @@ from kzwatch.wsgi import application
 from tests.factories import (
     AliasFactory,
     CitationFactory,
+    LeadFactory,
     MembershipFactory,
     OfficeFactory,
     OrganizationFactory,
@@ -72,6 +73,8 @@ def records(app_keeps_the_test_connection):
     tenure = TenureFactory(office=OfficeFactory(organization=OrganizationFactory()))
     CitationFactory(event__status=Event.Status.DRAFT)
     Tombstone.objects.create(kind="event", key="gone", reason="deleted")
+    lead = LeadFactory(suggested_type=citation.event.type, matched=["Actor"])
+    lead.actors.add(participation.actor)
     return {
         "events": citation.event.slug,
         "actors": participation.actor.slug,
@@ -79,6 +82,7 @@ def records(app_keeps_the_test_connection):
         "offices": tenure.office.slug,
         "sources": citation.source.pk,
         "organization": tenure.office.organization.slug,
+        "leads": lead.pk,
     }
 
 
@@ -129,7 +133,7 @@ def test_api_answers_anonymous_clients_as_its_schema_says(case, records):
 def token(django_user_model):
     """A token whose user holds every permission (no password: hashing one costs a third of a second)."""
     user = django_user_model.objects.create_user("fuzzer")
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["actors", "events"]))
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["actors", "events", "leads"]))
     return Token.objects.create(user=user)
 
 
