@@ -33,6 +33,7 @@ def test_the_groups_have_exactly_their_permissions():
     editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
     models = ["actor", "alias", "identifier", "faction", "membership", "office", "tenure"]
     models += ["event", "participation", "citation", "source", "eventtype", "participantrole"]
+    models += ["feed", "lead"]
     assert curator == {f"{action}_{model}" for model in models for action in ("add", "change", "view")}
     assert editor == {"publish_event", "change_event", "view_event"} | {f"delete_{model}" for model in models}
 

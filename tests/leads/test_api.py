@@ -103,3 +103,14 @@ def test_the_list_makes_the_same_queries_for_5_leads_as_for_50(reader):
     many = queries_for(client)
 
     assert len(few) == len(many), "\n".join(many)
+
+
+def test_members_of_the_curator_group_may_read_the_inbox(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("karina", password="pass-1234-word", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curator"))
+    add_leads(2)
+    response = token_client(user).get("/api/v1/leads/")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2
