@@ -26,7 +26,9 @@ class ActorFilterSet(SyncFilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, label="Person or organisation.")
     faction = slugs_filter(
-        method="filter_faction", label="Faction slug: actors with a membership in it, at any time. Repeat to OR."
+        method="filter_faction",
+        label="Faction slug: actors with a membership in it, at any time. Repeat to OR.",
+        queryset=Faction.objects.all(),
     )
 
     class Meta:

@@ -10,11 +10,11 @@ import django_filters
 from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
-from actors.models import Actor, Membership
+from actors.models import Actor, Faction, Membership
 from core.models import Tombstone
-from core.rest.filters import SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
+from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 
-from .models import Event, Participation, Source
+from .models import Event, EventType, Participation, Source
 
 MAX_WORDS = 10
 
@@ -25,10 +25,15 @@ class EventFilterSet(SyncFilterSet):
         max_length=200,
         label="Words that must each occur in the title, the summary or a participant's name (any spelling).",
     )
-    type = slugs_filter(method="filter_type", label="Event type slug, e.g. “arrest”. Repeat to OR.")
-    actor = slugs_filter(method="filter_actor", label="Slug of an actor who took part. Repeat to OR.")
+    type = slugs_filter(
+        method="filter_type", label="Event type slug, e.g. “arrest”. Repeat to OR.", queryset=EventType.objects.all()
+    )
+    actor = slugs_filter(
+        method="filter_actor", label="Slug of an actor who took part. Repeat to OR.", queryset=Actor.objects.all()
+    )
     faction = slugs_filter(
         method="filter_faction",
+        queryset=Faction.objects.all(),
         label="Faction slug: events in which someone took part while a member of it (by the dates known). "
         "Repeat to OR.",
     )
@@ -49,6 +54,7 @@ class EventFilterSet(SyncFilterSet):
 
     class Meta:
         model = Event
+        form = DateWindowForm
         fields = ["q", "type", "actor", "faction", "date_after", "date_before", "updated_since", "ordering"]
 
     def filter_q(self, queryset, name, value):
