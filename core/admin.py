@@ -7,6 +7,7 @@ from django.db import transaction
 
 from .models import Tombstone
 from .services import resource_delete, tombstone_if_renamed
+from .text import control_character_errors
 
 
 class TombstoneAdminMixin:
@@ -47,6 +48,10 @@ class StaleEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for field, messages in control_character_errors(
+            {name: value for name, value in cleaned_data.items() if isinstance(value, str)}
+        ).items():
+            self.add_error(field, messages)
         opened = cleaned_data.get("opened_version")
         if self.instance.pk and opened:
             model = type(self.instance)

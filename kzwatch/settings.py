@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
     # so an anonymous client cannot dodge it by sending a made-up header.
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.rest.parsers.TextJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.rest.pagination.KeysetPagination",
     "EXCEPTION_HANDLER": "core.rest.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

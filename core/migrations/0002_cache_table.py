@@ -1,20 +1,20 @@
-"""The database cache's table (settings.CACHES), created with the schema so every worker shares
-the throttle from the first request; createcachetable skips caches that are not in a database."""
+"""The database cache's table (settings.CACHES, LOCATION "kzwatch_cache"), created with the schema so
+every worker shares the throttle from the first request, whichever cache this process uses."""
 
-from django.core.management import call_command
+from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations
+
+TABLE = "kzwatch_cache"
 
 
 def create_cache_table(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    command = CreateCacheTable()
+    command.verbosity = 0
+    command.create_table(schema_editor.connection.alias, TABLE, dry_run=False)
 
 
 def drop_cache_table(apps, schema_editor):
-    from django.conf import settings
-
-    for cache in settings.CACHES.values():
-        if cache["BACKEND"].endswith("DatabaseCache"):
-            schema_editor.execute(f"DROP TABLE IF EXISTS {schema_editor.quote_name(cache['LOCATION'])}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {schema_editor.quote_name(TABLE)}")
 
 
 class Migration(migrations.Migration):
