@@ -40,6 +40,8 @@ class CitationSerializer(serializers.ModelSerializer):
         model = Citation
         fields = ["source", "title", "url", "reliability", "quote", "locator", "credibility", "note"]
         extra_kwargs = {
+            # Always sent, so that a citation is matched by source and quote; "" for a paraphrase.
+            "quote": {"required": True, "allow_blank": True},
             "locator": {"required": False},
             "note": {"required": False},
             "credibility": {"required": False},

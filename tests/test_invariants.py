@@ -172,6 +172,16 @@ def test_citation_supports_exactly_one_claim():
     assert_refused_by_database(orphan.save)
 
 
+def test_a_citation_without_a_quote_must_say_where_its_paraphrase_stands():
+    citation = CitationFactory(quote="words")
+    citation.quote = ""
+    with pytest.raises(ValidationError) as error:
+        citation.full_clean()
+    assert "locator and a note" in str(error.value)
+    citation.locator, citation.note = "para. 3", "Paraphrased: the decree dismissed the government."
+    citation.full_clean()
+
+
 @pytest.mark.parametrize("credibility", [0, 7])
 def test_citation_credibility_is_1_to_6(credibility):
     citation = CitationFactory()

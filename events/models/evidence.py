@@ -118,7 +118,11 @@ class Citation(models.Model):
         Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
     tenure = models.ForeignKey(Tenure, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
-    quote = models.TextField(help_text="The source's own words supporting the claim, verbatim.")
+    quote = models.TextField(
+        blank=True,
+        help_text="The source's own words the claim turns on, verbatim and short; empty where the source is "
+        "only paraphrased (then the locator and note say where the fact stands).",
+    )
     locator = models.CharField(max_length=200, blank=True, help_text="Where in the source: page, paragraph, timestamp.")
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility.choices,
@@ -174,5 +178,7 @@ class Citation(models.Model):
         # validated before the event is saved and has an id.
         if sum(1 for kind in ("event", "membership", "tenure") if getattr(self, kind, None) is not None) != 1:
             raise ValidationError("A citation supports exactly one claim: an event, a membership or a tenure.")
-        if not (self.quote or "").strip():
-            raise ValidationError({"quote": "Quote the source's own words."})
+        if not (self.quote or "").strip() and not ((self.locator or "").strip() and (self.note or "").strip()):
+            raise ValidationError(
+                {"quote": "Quote the source's own words, or, for a paraphrase, give the locator and a note."}
+            )
