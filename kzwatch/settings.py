@@ -213,6 +213,9 @@ else:
         }
     }
 
+# `manage.py backup` writes date-times to the microsecond (Django's "json" keeps milliseconds).
+SERIALIZATION_MODULES = {"json-exact": "core.exactjson"}
+
 # Bodies above this size get a 413 (JSON under /api/); no write of ours needs more.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 

@@ -26,5 +26,5 @@ class Command(BaseCommand):
         path = Path(output or f"backups/kzwatch-{timezone.now():%Y%m%dT%H%M%SZ}.json.gz")
         path.parent.mkdir(parents=True, exist_ok=True)
         # --all: base managers, so no row a default manager hides is left out.
-        call_command("dumpdata", all=True, database=database, output=str(path), verbosity=0)
+        call_command("dumpdata", all=True, format="json-exact", database=database, output=str(path), verbosity=0)
         self.stdout.write(str(path))

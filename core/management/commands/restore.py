@@ -59,7 +59,7 @@ class Command(BaseCommand):
             for model in SEEDED:
                 model._base_manager.using(database).all().delete()
             with connection.constraint_checks_disabled():
-                for row in serializers.deserialize("json", stream, using=database):
+                for row in serializers.deserialize("json-exact", stream, using=database):
                     try:
                         with transaction.atomic(using=database):
                             row.save(using=database)
