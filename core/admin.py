@@ -55,7 +55,14 @@ class StaleEditForm(forms.ModelForm):
         opened = cleaned_data.get("opened_version")
         if self.instance.pk and opened:
             model = type(self.instance)
-            current = model._default_manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            # Locked until the admin's transaction ends: a colleague saving at the same moment
+            # waits here and then sees this save's newer version, instead of both passing.
+            current = (
+                model._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
             if current is not None and current.isoformat() != opened:
                 raise forms.ValidationError(
                     "Someone else saved this record after you opened it. Your changes were not saved: "
