@@ -1,11 +1,12 @@
 """The one router of the JSON API: every endpoint of /api/v1/ is listed here."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from actors.api import ActorViewSet, FactionViewSet, OfficeViewSet
 from core.rest.errors import not_found
+from core.rest.schema import SwaggerDocsView
 from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
 
 router = DefaultRouter()
@@ -21,8 +22,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves Swagger UI's start-up script as a file: no inline script, as the CSP asks.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("export/popolo.json", PopoloExportView.as_view(), name="popolo-export"),
     path("", include(router.urls)),
     # Any other address below /api/v1/ ending in a slash: a JSON 404, not the site's HTML page.
