@@ -1,9 +1,17 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The admin of who is who: actors with their names, factions and offices on one page.
 
-from core.admin import StaleEditForm, TombstoneAdminMixin
+A tenure added here (on the actor's page or on its own) goes through `tenure_create`, so a
+new holder of a one-seat office ends the open tenure, and the curator is told which.
+"""
+
+from django.contrib import admin, messages
+
+from core.admin import HistoryAdmin, StaleEditForm, TombstoneAdminMixin, date_column
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
+from .services import closed_message, tenure_create
+
+SPAN_FIELDS = ["start_date", "end_date", "started_by", "ended_by", "note"]
 
 
 class AliasInline(admin.TabularInline):
@@ -20,12 +28,25 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "actor"
     extra = 0
-    autocomplete_fields = ["faction"]
-    fields = ["faction", "role", "start_date", "end_date", "note"]
+    autocomplete_fields = ["faction", "started_by", "ended_by"]
+    fields = ["faction", "role", *SPAN_FIELDS]
+
+
+class TenureInline(admin.TabularInline):
+    model = Tenure
+    fk_name = "actor"
+    extra = 0
+    autocomplete_fields = ["office", "predecessor", "appointed_by", "started_by", "ended_by"]
+    fields = ["office", "predecessor", "appointed_by", *SPAN_FIELDS]
+
+
+def report_closed(modeladmin, request, closed):
+    if closed:
+        modeladmin.message_user(request, closed_message(closed), messages.INFO)
 
 
 @admin.register(Actor)
-class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+class ActorAdmin(TombstoneAdminMixin, HistoryAdmin):
     form = StaleEditForm
     tombstone_kind = "actor"
     actions = []
@@ -33,7 +54,7 @@ class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "sort_name", "slug", "search_key", "aliases__name", "aliases__search_key"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AliasInline, IdentifierInline, MembershipInline]
+    inlines = [AliasInline, IdentifierInline, MembershipInline, TenureInline]
 
     def get_search_results(self, request, queryset, search_term):
         # The name search folds scripts and spellings, so "Назарбаев" finds "Nazarbayev".
@@ -41,9 +62,24 @@ class ActorAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
             return queryset, False
         return queryset.matching(search_term), False
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Tenure:
+            return super().save_formset(request, form, formset, change)
+        tenures = formset.save(commit=False)
+        for tenure in formset.deleted_objects:
+            tenure._history_user = request.user
+            tenure.delete()
+        for tenure in tenures:
+            if tenure._state.adding:
+                report_closed(self, request, tenure_create(tenure=tenure, user=request.user))
+            else:
+                tenure._history_user = request.user
+                tenure.save()
+        formset.save_m2m()
+
 
 @admin.register(Faction)
-class FactionAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+class FactionAdmin(TombstoneAdminMixin, HistoryAdmin):
     form = StaleEditForm
     tombstone_kind = "faction"
     list_display = ["name", "orientation", "slug"]
@@ -52,20 +88,22 @@ class FactionAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     form = StaleEditForm
-    list_display = ["actor", "faction", "role", "start_date", "end_date"]
+    list_display = ["actor", "faction", "role", "start", "end"]
     list_filter = ["role", "faction"]
     list_select_related = ["actor", "faction"]
-    autocomplete_fields = ["actor", "faction"]
+    autocomplete_fields = ["actor", "faction", "started_by", "ended_by"]
     search_fields = ["actor__name", "faction__name"]
+    start = date_column("start_date", "start")
+    end = date_column("end_date", "end")
 
 
 @admin.register(Office)
-class OfficeAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+class OfficeAdmin(TombstoneAdminMixin, HistoryAdmin):
     form = StaleEditForm
     tombstone_kind = "office"
-    list_display = ["name", "organization", "slug"]
+    list_display = ["name", "organization", "seats", "slug"]
     list_select_related = ["organization"]
     search_fields = ["name", "slug"]
     autocomplete_fields = ["organization"]
@@ -73,10 +111,17 @@ class OfficeAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Tenure)
-class TenureAdmin(SimpleHistoryAdmin):
+class TenureAdmin(HistoryAdmin):
     form = StaleEditForm
-    list_display = ["actor", "office", "start_date", "end_date", "predecessor"]
+    list_display = ["actor", "office", "start", "end", "predecessor"]
     list_select_related = ["actor", "office", "predecessor"]
     list_filter = ["office"]
-    autocomplete_fields = ["actor", "office", "predecessor", "appointed_by"]
+    autocomplete_fields = ["actor", "office", "predecessor", "appointed_by", "started_by", "ended_by"]
     search_fields = ["actor__name", "office__name"]
+    start = date_column("start_date", "start")
+    end = date_column("end_date", "end")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        report_closed(self, request, tenure_create(tenure=obj, user=request.user))

@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from core.ordering import Key, keyset
 from core.rest.viewsets import ResourceViewSet
 
-from .filters import ActorFilterSet, FactionFilterSet, OfficeFilterSet
+from .filters import ActorFilterSet, FactionFilterSet, MembershipFilterSet, OfficeFilterSet, TenureFilterSet
 from .models import Actor, Faction, Office
-from .serializers import ActorSerializer, FactionSerializer, OfficeSerializer
+from .serializers import ActorSerializer, FactionSerializer, MembershipSerializer, OfficeSerializer, TenureSerializer
 
 
 @extend_schema_view(
@@ -26,7 +26,7 @@ class ActorViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("sort_name"), Key("name"))
 
     def get_queryset(self):
-        return Actor.objects.for_detail()
+        return Actor.objects.for_detail(self.request.user)
 
 
 AT_PARAMETER = OpenApiParameter(
@@ -73,3 +73,53 @@ class OfficeViewSet(ResourceViewSet):
 
     def get_queryset(self):
         return Office.objects.with_holders()
+
+
+def _span_views(noun):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {noun}s",
+            description=f"{noun.capitalize()}s by id; filter by actor, faction or office, and `at` a day.",
+        ),
+        retrieve=extend_schema(summary=f"One {noun}"),
+        create=extend_schema(summary=f"Create a {noun}"),
+        update=extend_schema(summary=f"Replace a {noun}"),
+        partial_update=extend_schema(summary=f"Change some of a {noun}"),
+        destroy=extend_schema(summary=f"Delete a {noun}"),
+    )
+
+
+class SpanViewSet(ResourceViewSet):
+    """Memberships and tenures, by id; event slugs only where the reader may see the event."""
+
+    lookup_field = "pk"
+    keyset_ordering = keyset(Key("pk", kind="int"))
+
+    def get_queryset(self):
+        return self.serializer_class.Meta.model.objects.for_api(self.request.user)
+
+    def after_update(self, instance, old_key):
+        pass  # ids never change: nothing to tombstone
+
+    def perform_destroy(self, instance):
+        instance._history_user = self.request.user
+        instance.delete()
+
+
+@_span_views("membership")
+class MembershipViewSet(SpanViewSet):
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilterSet
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Create a tenure",
+        description="At a one-seat office, the open tenure that began earlier ends on the new start; "
+        "`closed` lists the ids of the tenures ended, and the new tenure's predecessor is set.",
+    )
+)
+@_span_views("tenure")
+class TenureViewSet(SpanViewSet):
+    serializer_class = TenureSerializer
+    filterset_class = TenureFilterSet

@@ -99,3 +99,35 @@ class OfficeFilterSet(SyncFilterSet):
                 )
             )
         )
+
+
+class SpanFilterSet(SyncFilterSet):
+    """Memberships or tenures by actor, by faction or office, and on a day (`at`)."""
+
+    actor = slugs_filter(method="filter_slugs", label="Actor slug. Repeat to OR.")
+    at = django_filters.DateFilter(method="filter_at", label="A day (YYYY-MM-DD): only spans that may be current then.")
+
+    def filter_at(self, queryset, name, value):
+        return queryset.at(value)
+
+    def filter_slugs(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__slug__in": value})
+
+    def changed_since(self, queryset, when):
+        return queryset.filter(updated_at__gte=when)
+
+
+class MembershipFilterSet(SpanFilterSet):
+    faction = slugs_filter(method="filter_slugs", label="Faction slug. Repeat to OR.")
+
+    class Meta:
+        model = Membership
+        fields = ["actor", "faction", "at", "updated_since"]
+
+
+class TenureFilterSet(SpanFilterSet):
+    office = slugs_filter(method="filter_slugs", label="Office slug. Repeat to OR.")
+
+    class Meta:
+        model = Tenure
+        fields = ["actor", "office", "at", "updated_since"]

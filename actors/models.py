@@ -1,8 +1,10 @@
 """Who: actors (people and organisations), their names, factions, offices and tenures."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -37,12 +39,13 @@ class ActorQuerySet(models.QuerySet):
     def for_list(self):
         return self.prefetch_related("aliases", "identifiers")
 
-    def for_detail(self):
+    def for_detail(self, user=None):
+        """Everything an actor's JSON embeds; event slugs only where `user` may see the event."""
         return self.prefetch_related(
             "aliases",
             "identifiers",
-            models.Prefetch("memberships", Membership.objects.select_related("faction").order_by_start()),
-            models.Prefetch("tenures", Tenure.objects.select_related("office", "predecessor").order_by_start()),
+            models.Prefetch("memberships", Membership.objects.for_api(user)),
+            models.Prefetch("tenures", Tenure.objects.for_api(user)),
         )
 
 
@@ -217,6 +220,20 @@ class SpanQuerySet(models.QuerySet):
         """Rows that may be current on `day`: started by then, and not known to have ended before."""
         return self.overlapping(day, day)
 
+    def with_visible_causes(self, user):
+        """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
+        and ended each span, or None where `user` may not see that event (a draft)."""
+        # The events app sits above this one: reach its model through the foreign key, not an import.
+        events = self.model._meta.get_field("started_by").related_model.objects.visible_to(user)
+        return self.annotate(
+            started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
+            ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
+        )
+
+    def for_api(self, user):
+        """What the memberships and tenures lists show, in a fixed number of queries."""
+        return self.select_related(*self.model.API_RELATED).with_visible_causes(user).order_by_start()
+
 
 class Span(DatedModel, TimestampedModel):
     """Shared shape of memberships and tenures: two EDTF dates; no end means "no known end"."""
@@ -302,6 +319,8 @@ class Membership(Span):
 
     objects = MembershipManager()
 
+    API_RELATED = ("actor", "faction")
+
     class Meta:
         ordering = ["faction", "start_lower", "pk"]
         constraints = [
@@ -343,6 +362,13 @@ class Office(TimestampedModel):
         help_text="The body the office belongs to, if it is on record.",
     )
     summary = models.TextField(blank=True, help_text="What the office does, in a sentence.")
+    seats = models.PositiveSmallIntegerField(
+        default=1,
+        help_text=(
+            "How many people hold it at once: 1 for a president, prime minister or chairman (a new "
+            "holder then ends the open tenure), more for a board; 0 when the number is not fixed."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = SlugNaturalKeyManager.from_queryset(OfficeQuerySet)()
@@ -389,6 +415,8 @@ class Tenure(Span):
 
     objects = TenureManager()
 
+    API_RELATED = ("actor", "office", "predecessor", "appointed_by")
+
     class Meta:
         ordering = ["office", "start_lower", "pk"]
         constraints = [
@@ -405,7 +433,40 @@ class Tenure(Span):
 
     natural_key.dependencies = ["actors.actor", "actors.office"]
 
+    @property
+    def is_single_seat(self):
+        return self.office_id is not None and self.office.seats == 1
+
+    @property
+    def has_certain_dates(self):
+        """Both dates known to the day, month or year, with no qualifier and no interval."""
+        return all(_CERTAIN_DATE.fullmatch(text or "") for text in (self.start_date, self.end_date))
+
     def clean(self):
         super().clean()
         if self.predecessor_id and self.predecessor_id == self.actor_id:
             raise ValidationError({"predecessor": "An actor cannot succeed themselves."})
+        self._check_single_holder()
+
+    def _check_single_holder(self):
+        """A one-seat office has one holder at a time; dates the sources are unsure of may overlap."""
+        if not (self.is_single_seat and self.has_certain_dates):
+            return
+        # Certainly overlapping: each starts before the other has certainly ended; a handover
+        # on the day (or in the month) the other ends is no overlap.
+        rivals = Tenure.objects.filter(
+            office_id=self.office_id,
+            start_upper__lt=self.end_lower,
+            end_lower__gt=self.start_upper,
+        ).exclude(pk=self.pk)
+        for rival in rivals.select_related("actor"):
+            if rival.has_certain_dates:
+                raise ValidationError(
+                    {
+                        "end_date": f"{self.office} has one seat, and {rival.actor} held it "
+                        f"{rival.start_display} to {rival.end_display}: these tenures overlap."
+                    }
+                )
+
+
+_CERTAIN_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")

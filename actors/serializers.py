@@ -1,8 +1,8 @@
 """JSON of actors, factions and offices, as SPEC.md's public contract gives it.
 
-Nested lists (aliases, memberships, tenures) are read-only here: they are written where they
-belong, in the admin for now. Every relation a serializer shows is prefetched by the
-viewset's queryset; these classes never query on their own.
+Memberships and tenures are written at their own endpoints (`MembershipSerializer`,
+`TenureSerializer`). Every relation a serializer shows is prefetched by the viewset's
+queryset; these classes never query on their own.
 """
 
 from rest_framework import serializers
@@ -10,6 +10,7 @@ from rest_framework import serializers
 from core.rest.serializers import SlugReferenceField, ValidatedModelSerializer
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
+from .services import tenure_create
 
 
 class AliasSerializer(serializers.ModelSerializer):
@@ -24,12 +25,33 @@ class IdentifierSerializer(serializers.ModelSerializer):
         fields = ["scheme", "identifier"]
 
 
+class SpanEventField(serializers.Field):
+    """The slug of the event that began or ended a span, null when none or hidden from the reader.
+
+    Reads the `<field>_visible` annotation of `SpanQuerySet.for_api(user)`, so a draft event's
+    slug never reaches a reader who may not see drafts.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, f"{self.field_name}_visible", None)
+
+    def to_representation(self, value):
+        return value
+
+
 class ActorMembershipSerializer(serializers.ModelSerializer):
     faction = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The faction's slug.")
+    started_by = SpanEventField(help_text="Slug of the event that began the membership, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the membership, or null.")
 
     class Meta:
         model = Membership
-        fields = ["faction", "role", "start_date", "end_date"]
+        fields = ["id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"]
 
 
 class ActorTenureSerializer(serializers.ModelSerializer):
@@ -37,10 +59,12 @@ class ActorTenureSerializer(serializers.ModelSerializer):
     predecessor = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="Slug of who held the office before."
     )
+    started_by = SpanEventField(help_text="Slug of the event that began the tenure, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the tenure, or null.")
 
     class Meta:
         model = Tenure
-        fields = ["office", "start_date", "end_date", "predecessor"]
+        fields = ["id", "office", "start_date", "end_date", "predecessor", "started_by", "ended_by"]
 
 
 class ActorSerializer(ValidatedModelSerializer):
@@ -81,7 +105,7 @@ class FactionMembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["actor", "name", "role", "start_date", "end_date"]
+        fields = ["id", "actor", "name", "role", "start_date", "end_date"]
 
 
 class FactionSerializer(ValidatedModelSerializer):
@@ -112,7 +136,7 @@ class OfficeTenureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Tenure
-        fields = ["actor", "name", "start_date", "end_date", "predecessor", "appointed_by"]
+        fields = ["id", "actor", "name", "start_date", "end_date", "predecessor", "appointed_by"]
 
 
 class OfficeSerializer(ValidatedModelSerializer):
@@ -133,3 +157,63 @@ class OfficeSerializer(ValidatedModelSerializer):
         model = Office
         fields = ["slug", "name", "organization", "summary", "tenures", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+
+
+class SpanSerializer(ValidatedModelSerializer):
+    actor = SlugReferenceField(queryset=Actor.objects.all(), help_text="The actor's slug.")
+    started_by = SpanEventField(help_text="Slug of the event that began the span, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the span, or null.")
+
+
+class MembershipSerializer(SpanSerializer):
+    """An actor's place in a faction over a span of time."""
+
+    faction = SlugReferenceField(queryset=Faction.objects.all(), help_text="The faction's slug.")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "actor", "faction", "role", "start_date", "end_date", "started_by", "ended_by", "note"]
+        extra_kwargs = {"note": {"required": False}}
+
+
+class TenureSerializer(SpanSerializer):
+    """An actor holding an office over a span of time. A new tenure of a one-seat office ends
+    the open one; `closed` lists the tenures this write ended."""
+
+    office = SlugReferenceField(queryset=Office.objects.all(), help_text="The office's slug.")
+    predecessor = SlugReferenceField(
+        queryset=Actor.objects.all(), allow_null=True, required=False, help_text="Slug of who held it before."
+    )
+    appointed_by = SlugReferenceField(
+        queryset=Actor.objects.all(), allow_null=True, required=False, help_text="Slug of who appointed them."
+    )
+    closed = serializers.SerializerMethodField(help_text="Ids of the tenures this write ended (a succession).")
+
+    class Meta:
+        model = Tenure
+        fields = [
+            "id",
+            "actor",
+            "office",
+            "start_date",
+            "end_date",
+            "predecessor",
+            "appointed_by",
+            "started_by",
+            "ended_by",
+            "note",
+            "closed",
+        ]
+        extra_kwargs = {"note": {"required": False}}
+
+    def get_closed(self, instance) -> list[int]:
+        # The viewset reads the row back with a fresh serializer; the request carries what closed.
+        closed = getattr(self.context.get("request"), "kzwatch_closed_tenures", {})
+        return [tenure.pk for tenure in closed.get(instance.pk, [])]
+
+    def create(self, validated_data):
+        tenure = Tenure(**validated_data)
+        request = self.context["request"]
+        closed = tenure_create(tenure=tenure, user=request.user)
+        request.kzwatch_closed_tenures = {tenure.pk: closed}
+        return tenure

@@ -4,7 +4,7 @@ from .models import Actor, Faction
 
 
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.for_detail(), slug=slug)
+    actor = get_object_or_404(Actor.objects.for_detail(request.user), slug=slug)
     return render(request, "actors/actor_detail.html", {"actor": actor})
 
 

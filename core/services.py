@@ -5,6 +5,7 @@ Tombstone, written here and nowhere else.
 """
 
 from anyascii import anyascii
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -44,3 +45,17 @@ def resource_delete(*, instance, user, kind, key):
     tombstone_record(kind=kind, key=key, reason=Tombstone.Reason.DELETED)
     instance._history_user = user
     instance.delete()
+
+
+FIXTURES_USERNAME = "fixtures"
+
+
+def fixtures_user():
+    """The system user that loads name in history: inactive, and no password opens it."""
+    user, created = get_user_model().objects.get_or_create(
+        username=FIXTURES_USERNAME, defaults={"is_active": False, "is_staff": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

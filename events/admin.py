@@ -2,20 +2,37 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from simple_history.admin import SimpleHistoryAdmin
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
-from core.admin import StaleEditForm, TombstoneAdminMixin
+from core.admin import HistoryAdmin, StaleEditForm, TombstoneAdminMixin, date_column
 from core.models import Tombstone
+from core.services import unique_slug
 
+from .admin_filters import DateRangeFilter, FactionFilter, ParticipantFilter
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
 from .services import (
+    SPAN_ENDING_TYPES,
     actor_merge,
     event_check_status_change,
     event_deletable_by,
     event_delete,
+    event_duplicates,
+    event_end_spans,
     event_record_departure,
+)
+
+AUTOCOMPLETE_MEDIA = forms.Media(
+    js=[
+        "admin/js/vendor/jquery/jquery.js",
+        "admin/js/vendor/select2/select2.full.js",
+        "admin/js/jquery.init.js",
+        "admin/js/autocomplete.js",
+    ],
+    css={"screen": ["admin/css/vendor/select2/select2.css", "admin/css/autocomplete.css"]},
 )
 
 
@@ -48,9 +65,28 @@ class CitationInline(admin.StackedInline):
 class EventAdminForm(StaleEditForm):
     user = None  # set for each request by EventAdmin.get_form
 
+    end_open_spans = forms.BooleanField(
+        required=False,
+        label="End the participants' open offices and memberships at this event's date",
+        help_text=f"For an event of type {', '.join(SPAN_ENDING_TYPES)}: each open tenure and membership of "
+        "the person arrested, detained, dismissed or deceased ends on the event's date, linked to this event.",
+    )
+
     class Meta:
         model = Event
-        fields = ["title", "slug", "type", "date", "date_note", "location", "summary", "status", "parent", "related"]
+        fields = [
+            "title",
+            "slug",
+            "type",
+            "date",
+            "date_note",
+            "location",
+            "summary",
+            "status",
+            "retraction_reason",
+            "parent",
+            "related",
+        ]
 
     def clean_status(self):
         new = self.cleaned_data["status"]
@@ -62,16 +98,77 @@ class EventAdminForm(StaleEditForm):
         return new
 
 
+def end_spans_message(modeladmin, request, event, spans):
+    if spans:
+        ended = "; ".join(f"{span} ({span.end_display})" for span in spans)
+        modeladmin.message_user(request, f"{event}: ended {ended}.", messages.INFO)
+
+
+@admin.action(description="End the participants' open offices and memberships at the event's date")
+def end_open_spans(modeladmin, request, queryset):
+    try:
+        with transaction.atomic():
+            for event in queryset.select_related("type"):
+                end_spans_message(modeladmin, request, event, event_end_spans(event=event, user=request.user))
+    except ValidationError as error:
+        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+
+
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     form = EventAdminForm
-    list_display = ["title", "date", "type", "status", "updated_at"]
-    list_filter = ["status", "type"]
+    list_display = ["title", "when", "type", "status", "updated_at"]
+    list_filter = [
+        "status",
+        "type",
+        ParticipantFilter,
+        FactionFilter,
+        ("citations__source__reliability", admin.ChoicesFieldListFilter),
+        DateRangeFilter,
+    ]
     list_select_related = ["type"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent", "related"]
     inlines = [ParticipationInline, CitationInline]
+    actions = [end_open_spans]
+    when = date_column("date", "date")
+
+    @property
+    def media(self):
+        return super().media + AUTOCOMPLETE_MEDIA
+
+    def get_search_results(self, request, queryset, search_term):
+        # Besides the title and summary: any spelling of a participant's name.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term:
+            return found, may_have_duplicates
+        named = Participation.objects.filter(event=OuterRef("pk"), actor__in=Actor.objects.matching(search_term))
+        return queryset.filter(Q(pk__in=found.values("pk")) | Exists(named)), False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        if form.cleaned_data.get("end_open_spans"):
+            try:
+                end_spans_message(self, request, event, event_end_spans(event=event, user=request.user))
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        actors = [participation.actor for participation in event.participations.select_related("actor")]
+        candidates = event_duplicates(type=event.type, date=event.date, actors=actors, exclude=event)
+        if candidates:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a> ({})',
+                ((reverse("admin:events_event_change", args=[c.pk]), c.title, c.date_display) for c in candidates),
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "Saved, but this may repeat an event already recorded: {}. Check before publishing.", links
+                ),
+                messages.WARNING,
+            )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -98,20 +195,33 @@ class EventAdmin(SimpleHistoryAdmin):
             event_delete(event=event, user=request.user)
 
 
-@admin.register(EventType)
-class EventTypeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+class TermForm(forms.ModelForm):
+    """A vocabulary word: the slug follows the name as typed, and is made from it if left empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("slug") and cleaned_data.get("name"):
+            self.instance.slug = cleaned_data["slug"] = unique_slug(model=self._meta.model, text=cleaned_data["name"])
+        return cleaned_data
 
 
-@admin.register(ParticipantRole)
-class ParticipantRoleAdmin(SimpleHistoryAdmin):
+class TermAdmin(HistoryAdmin):
+    form = TermForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+admin.site.register(EventType, TermAdmin)
+admin.site.register(ParticipantRole, TermAdmin)
 
 
 @admin.register(Source)
-class SourceAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(TombstoneAdminMixin, HistoryAdmin):
     form = StaleEditForm
     tombstone_kind = Tombstone.Kind.SOURCE
     tombstone_key_field = "pk"
@@ -122,7 +232,7 @@ class SourceAdmin(TombstoneAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(HistoryAdmin):
     form = StaleEditForm
     list_display = ["source", "event", "membership", "tenure", "credibility"]
     list_select_related = [

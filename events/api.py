@@ -1,8 +1,14 @@
 """JSON viewsets of events, sources and tombstones, and the Popolo export (registered in kzwatch.api)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -44,7 +50,29 @@ FORMAT_PARAMETER = OpenApiParameter(
     create=extend_schema(
         summary="Create an event with its participants and citations",
         description="Publishing (status `published` or `retracted`) needs the “can publish events” permission "
-        "and at least one citation.",
+        "and at least one citation. An event of the same type, with an overlapping date and a shared participant, "
+        "is a likely duplicate: the answer is 409 naming it, unless `duplicate_ok` is true.",
+        responses={
+            201: EventSerializer,
+            409: OpenApiResponse(
+                inline_serializer(
+                    "DuplicateEvent",
+                    {
+                        "detail": serializers.CharField(),
+                        "candidates": inline_serializer(
+                            "DuplicateCandidate",
+                            {
+                                "slug": serializers.CharField(),
+                                "title": serializers.CharField(),
+                                "date": serializers.CharField(),
+                            },
+                            many=True,
+                        ),
+                    },
+                ),
+                description="A likely duplicate exists; nothing was written.",
+            ),
+        },
     ),
     update=extend_schema(summary="Replace an event; participants and citations, when given, are replaced"),
     partial_update=extend_schema(summary="Change some of an event; lists given are replaced whole"),

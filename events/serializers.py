@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from actors.models import Actor
 from core.models import Tombstone
+from core.rest.errors import Conflict
 from core.rest.serializers import IdReferenceField, SlugReferenceField, ValidatedModelSerializer
 
 from . import services
@@ -80,6 +81,13 @@ class EventSerializer(serializers.ModelSerializer):
     )
     participants = ParticipantSerializer(source="participations", many=True, required=False)
     citations = CitationSerializer(many=True, required=False)
+    duplicate_ok = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Create the event even if one of the same type, an overlapping date and a shared participant "
+        "exists (otherwise the answer is 409 naming it).",
+    )
 
     class Meta:
         model = Event
@@ -95,12 +103,14 @@ class EventSerializer(serializers.ModelSerializer):
             "summary",
             "location",
             "status",
+            "retraction_reason",
             "parent",
             "related",
             "participants",
             "citations",
             "created_at",
             "updated_at",
+            "duplicate_ok",
         ]
         read_only_fields = ["date_start", "date_end", "created_at", "updated_at"]
 
@@ -115,6 +125,27 @@ class EventSerializer(serializers.ModelSerializer):
         if len(pairs) != len(set(pairs)):
             raise serializers.ValidationError("The same quote from the same source is cited twice.")
         return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        duplicate_ok = attrs.pop("duplicate_ok", False)
+        if self.instance is None and not duplicate_ok:
+            actors = [item["actor"] for item in attrs.get("participations", [])]
+            user = self.context["request"].user
+            # A write the user may not make at all is a 403 before it is a likely duplicate.
+            services.event_check_status_change(user=user, current=None, new=attrs.get("status", Event.Status.DRAFT))
+            candidates = services.event_duplicates(type=attrs["type"], date=attrs["date"], actors=actors)
+            candidates = list(candidates.filter(pk__in=Event.objects.visible_to(user).values("pk"))[:5])
+            if candidates:
+                raise Conflict(
+                    {
+                        "detail": "This may repeat an event already recorded; send duplicate_ok true to save anyway.",
+                        "candidates": [
+                            {"slug": event.slug, "title": event.title, "date": event.date} for event in candidates
+                        ],
+                    }
+                )
+        return attrs
 
     def service_arguments(self, validated_data):
         arguments = dict(validated_data)

@@ -9,6 +9,7 @@ record leaves what some reader can see. The publishing rule lives here once:
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
 from core.models import Tombstone
@@ -17,7 +18,18 @@ from core.services import tombstone_if_renamed, tombstone_record, unique_slug
 from .models import Citation, Event, Participation
 
 PUBLISH_PERMISSION = "events.publish_event"
-EVENT_FIELDS = ("title", "type", "date", "date_note", "summary", "location", "status", "parent", "slug")
+EVENT_FIELDS = (
+    "title",
+    "type",
+    "date",
+    "date_note",
+    "summary",
+    "location",
+    "status",
+    "retraction_reason",
+    "parent",
+    "slug",
+)
 
 
 def event_check_status_change(*, user, current, new):
@@ -115,6 +127,7 @@ def event_create(
     location="",
     date_note="",
     status=Event.Status.DRAFT,
+    retraction_reason="",
     parent=None,
     related=(),
     participants=(),
@@ -134,6 +147,7 @@ def event_create(
         location=location,
         date_note=date_note,
         status=status,
+        retraction_reason=retraction_reason,
         parent=parent,
     )
     event.slug = slug or unique_slug(model=Event, text=title)
@@ -260,3 +274,52 @@ def actor_merge(*, keep, lose, user):
     keep._history_user = user
     keep.save()  # a new updated_at tells mirrors to fetch it again
     return keep
+
+
+# Events that can end what their subjects held, and the parts in them that lose it.
+SPAN_ENDING_TYPES = ("arrest", "detention", "dismissal", "death")
+SPAN_ENDING_ROLES = ("subject", "accused", "arrested", "detained", "dismissed", "deceased", "resigned", "sentenced")
+
+
+def event_open_spans(*, event):
+    """The open tenures and memberships of the event's affected participants that began by its date."""
+    if event.type.slug not in SPAN_ENDING_TYPES or not event.date_end:
+        return []
+    actors = Participation.objects.filter(event=event, role__slug__in=SPAN_ENDING_ROLES).values("actor_id")
+    began = Q(start_lower__lte=event.date_end) | Q(start_lower__isnull=True)
+    spans = []
+    for model, related in ((Tenure, "office"), (Membership, "faction")):
+        rows = model.objects.filter(began, actor_id__in=actors, end_date="").select_related("actor", related)
+        spans.extend(rows.order_by_start())
+    return spans
+
+
+@transaction.atomic
+def event_end_spans(*, event, user):
+    """End each open span `event_open_spans` finds at the event's date, linked to the event
+    (`ended_by`), so the board on a later date can name the cause. Returns the ended spans."""
+    spans = event_open_spans(event=event)
+    for span in spans:
+        span.end_date = event.date
+        span.ended_by = event
+        try:
+            _save(span, user)
+        except ValidationError as error:
+            raise ValidationError(f"{span}: {' '.join(error.messages)}") from error
+    return spans
+
+
+def event_duplicates(*, type, date, actors, exclude=None):
+    """Events that may be this one again: the same type, a date range that meets `date`, and at
+    least one of `actors` taking part. Warns curators and the API; never blocks on its own."""
+    probe = Event(date=date)
+    try:
+        probe.fill_date_bounds()
+    except ValidationError:
+        return Event.objects.none()
+    took_part = Participation.objects.filter(event=OuterRef("pk"), actor__in=[actor.pk for actor in actors])
+    candidates = Event.objects.filter(Exists(took_part), type=type)
+    candidates = candidates.overlapping(probe.date_start, probe.date_end)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    return candidates.order_by("pk")

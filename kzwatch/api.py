@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from actors.api import ActorViewSet, FactionViewSet, OfficeViewSet
+from actors.api import ActorViewSet, FactionViewSet, MembershipViewSet, OfficeViewSet, TenureViewSet
 from core.rest.errors import not_found
 from core.rest.schema import SwaggerDocsView
 from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
@@ -14,6 +14,8 @@ router.include_format_suffixes = False  # one address per resource; `?format=csv
 router.register("actors", ActorViewSet, basename="actor")
 router.register("factions", FactionViewSet, basename="faction")
 router.register("offices", OfficeViewSet, basename="office")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("tenures", TenureViewSet, basename="tenure")
 router.register("events", EventViewSet, basename="event")
 router.register("sources", SourceViewSet, basename="source")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")

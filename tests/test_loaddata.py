@@ -103,3 +103,38 @@ def test_reloading_changes_only_links_still_applies_them(fixture_file, tmp_path)
     path.write_text(json.dumps(linked), encoding="utf-8")
     call_command("loaddata", str(path), verbosity=0)
     assert not Event.objects.get(slug="massimov-to-knb").related.exists()
+
+
+def test_loads_are_recorded_by_the_inactive_fixtures_user(fixture_file):
+    call_command("loaddata", fixture_file, verbosity=0)
+    recorded = Actor.history.get()
+    assert recorded.history_user.username == "fixtures"
+    assert not recorded.history_user.is_active
+    assert not recorded.history_user.has_usable_password()
+
+
+def test_a_curators_edit_survives_a_reload_and_the_summary_names_it(fixture_file, tmp_path, client, curator):
+    from io import StringIO
+
+    call_command("loaddata", fixture_file, verbosity=0)
+    actor = Actor.objects.get(slug="karim-massimov")
+    client.force_login(curator)
+    response = client.patch(
+        f"/api/v1/actors/{actor.slug}/", {"summary": "Detained in January 2022."}, content_type="application/json"
+    )
+    assert response.status_code == 200
+
+    # The fixture meanwhile changes the actor (name) and the event (title); only the unedited event follows it.
+    changed = json.loads(json.dumps(FIXTURE))
+    changed[0]["fields"]["name"] = "Karim Masimov"
+    changed[4]["fields"]["title"] = "Massimov becomes KNB chairman"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    out = StringIO()
+    call_command("loaddata", str(path), verbosity=1, stdout=out)
+
+    actor.refresh_from_db()
+    assert (actor.name, actor.summary) == ("Karim Massimov", "Detained in January 2022.")
+    assert Event.objects.get().title == "Massimov becomes KNB chairman"
+    assert "kept 1 record edited since: actor karim-massimov" in out.getvalue()
+    assert actor.history.first().history_user == curator

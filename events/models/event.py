@@ -142,6 +142,10 @@ class Event(DatedModel, TimestampedModel):
         db_index=True,
         help_text="Only published events reach analysts and the public API.",
     )
+    retraction_reason = models.TextField(
+        blank=True,
+        help_text="Why the event was retracted; required when retracting, shown with the record.",
+    )
     parent = models.ForeignKey(
         "self",
         # Deleting a reshuffle keeps the appointments it made.
@@ -201,6 +205,10 @@ class Event(DatedModel, TimestampedModel):
     def clean(self):
         super().clean()
         self._check_parent_chain()
+        if self.status == Event.Status.RETRACTED and not self.retraction_reason.strip():
+            raise ValidationError(
+                {"retraction_reason": "Say why the event is retracted: readers of the record see the reason."}
+            )
 
     def _check_parent_chain(self):
         """Refuse a parent that is this event, or one of its own parts at any depth."""

@@ -21,7 +21,7 @@ def actor_form(actor, page, **changes):
         "opened_version": opened,
         **{
             f"{prefix}-{key}": "0"
-            for prefix in ("aliases", "identifiers", "memberships")
+            for prefix in ("aliases", "identifiers", "memberships", "tenures")
             for key in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     }

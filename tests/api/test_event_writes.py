@@ -118,8 +118,11 @@ def test_slugs_are_made_unique_from_the_title(curator, vocabulary):
     client = token_client(curator)
 
     first = client.post("/api/v1/events/", event_body(vocabulary), format="json").json()
-    second = client.post("/api/v1/events/", event_body(vocabulary), format="json").json()
-    cyrillic = client.post("/api/v1/events/", event_body(vocabulary, title="Арест Масимова"), format="json").json()
+    # The same event again is a likely duplicate; the client says it knows.
+    second = client.post("/api/v1/events/", event_body(vocabulary, duplicate_ok=True), format="json").json()
+    cyrillic = client.post(
+        "/api/v1/events/", event_body(vocabulary, title="Арест Масимова", duplicate_ok=True), format="json"
+    ).json()
 
     assert (first["slug"], second["slug"]) == ("masimov-arrested", "masimov-arrested-2")
     assert cyrillic["slug"] == "arest-masimova"
@@ -336,3 +339,27 @@ def test_signed_in_session_writes_need_the_csrf_token(curator, vocabulary):
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
     assert accepted.status_code == 201
+
+
+def test_a_likely_duplicate_is_a_409_naming_it_unless_the_client_says_duplicate_ok(curator):
+    from rest_framework.test import APIClient
+
+    from tests.factories import ParticipationFactory, SourceFactory
+
+    existing = ParticipationFactory(event__slug="masimov-detained", event__date="2022-01-06", event__status="draft")
+    api = APIClient()
+    api.force_authenticate(curator)
+    body = {
+        "title": "Massimov held",
+        "type": existing.event.type.slug,
+        "date": "2022-01",
+        "participants": [{"actor": existing.actor.slug, "role": existing.role.slug}],
+        "citations": [{"source": SourceFactory().pk, "quote": "Massimov was detained."}],
+    }
+    refused = api.post("/api/v1/events/", body, format="json")
+    assert refused.status_code == 409
+    assert [candidate["slug"] for candidate in refused.json()["candidates"]] == ["masimov-detained"]
+    assert not Event.objects.filter(title="Massimov held").exists()
+    accepted = api.post("/api/v1/events/", {**body, "duplicate_ok": True}, format="json")
+    assert accepted.status_code == 201, accepted.json()
+    assert "duplicate_ok" not in accepted.json()

@@ -122,9 +122,20 @@ def test_actor_detail_embeds_aliases_identifiers_memberships_and_tenures():
     assert body["birth_date"] == "1965-06-15"
     assert body["aliases"] == [{"name": "Карим Масимов", "lang": "ru"}]
     assert body["identifiers"] == [{"scheme": "wikidata", "identifier": "Q313541"}]
-    assert body["memberships"] == [{"faction": "old-guard", "role": "leader", "start_date": "2016", "end_date": ""}]
+    causes = {"started_by": None, "ended_by": None}
+    membership, tenure = actor.memberships.get(), actor.tenures.get()
+    assert body["memberships"] == [
+        {"id": membership.pk, "faction": "old-guard", "role": "leader", "start_date": "2016", "end_date": "", **causes}
+    ]
     assert body["tenures"] == [
-        {"office": "knb-chair", "start_date": "2016-09", "end_date": "", "predecessor": "predecessor"}
+        {
+            "id": tenure.pk,
+            "office": "knb-chair",
+            "start_date": "2016-09",
+            "end_date": "",
+            "predecessor": "predecessor",
+            **causes,
+        }
     ]
 
 
@@ -133,7 +144,7 @@ def test_faction_lists_its_members_and_at_keeps_those_current_that_day():
     MembershipFactory(
         faction=faction, actor=ActorFactory(slug="early", name="Early"), start_date="2010", end_date="2012"
     )
-    MembershipFactory(faction=faction, actor=ActorFactory(slug="late", name="Late"), start_date="2016")
+    late = MembershipFactory(faction=faction, actor=ActorFactory(slug="late", name="Late"), start_date="2016")
     client = anonymous_client()
 
     everyone = client.get("/api/v1/factions/old-guard/").json()
@@ -143,20 +154,23 @@ def test_faction_lists_its_members_and_at_keeps_those_current_that_day():
     assert everyone["orientation"] == "pro-Russian"
     assert [member["actor"] for member in everyone["memberships"]] == ["early", "late"]
     assert in_2017["memberships"] == [
-        {"actor": "late", "name": "Late", "role": "member", "start_date": "2016", "end_date": ""}
+        {"id": late.pk, "actor": "late", "name": "Late", "role": "member", "start_date": "2016", "end_date": ""}
     ]
     assert [member["actor"] for member in listed_2011[0]["memberships"]] == ["early"]
 
 
 def test_office_shows_its_organisation_and_holders():
     office = OfficeFactory(slug="knb-chair", name="Chairman of the KNB", organization=OrganizationFactory(slug="knb"))
-    TenureFactory(office=office, actor=ActorFactory(slug="karim-masimov", name="Karim Masimov"), start_date="2016-09")
+    tenure = TenureFactory(
+        office=office, actor=ActorFactory(slug="karim-masimov", name="Karim Masimov"), start_date="2016-09"
+    )
 
     body = anonymous_client().get("/api/v1/offices/knb-chair/").json()
 
     assert body["organization"] == "knb"
     assert body["tenures"] == [
         {
+            "id": tenure.pk,
             "actor": "karim-masimov",
             "name": "Karim Masimov",
             "start_date": "2016-09",

@@ -147,7 +147,11 @@ def test_retracting_or_unpublishing_leaves_a_tombstone_for_anonymous_readers_onl
     cutoff = timezone.now()
     after(cutoff)
 
-    client.patch("/api/v1/events/retracted/", {"status": "retracted"}, format="json")
+    client.patch(
+        "/api/v1/events/retracted/",
+        {"status": "retracted", "retraction_reason": "The source withdrew it."},
+        format="json",
+    )
     client.patch("/api/v1/events/unpublished/", {"status": "draft"}, format="json")
 
     public = anonymous_client().get(f"/api/v1/tombstones/?since={since(cutoff)}").json()["results"]
@@ -184,7 +188,9 @@ def test_a_mirror_that_applies_tombstones_then_updates_matches_the_api(editor):
     last_sync = timezone.now()
     after(last_sync)
     client = token_client(editor)
-    client.patch("/api/v1/events/e0/", {"status": "retracted"}, format="json")
+    client.patch(
+        "/api/v1/events/e0/", {"status": "retracted", "retraction_reason": "The source withdrew it."}, format="json"
+    )
     client.delete("/api/v1/events/e1/")
     client.patch("/api/v1/events/e2/", {"title": "Changed"}, format="json")
     client.patch("/api/v1/events/e3/", {"slug": "e3-renamed"}, format="json")

@@ -79,6 +79,7 @@ def test_retracting_in_the_admin_leaves_a_tombstone(client, editor):
     data = event_form(
         event.type,
         status="retracted",
+        retraction_reason="The informant withdrew the claim.",
         **{
             "citations-TOTAL_FORMS": "1",
             "citations-INITIAL_FORMS": "1",
@@ -93,6 +94,8 @@ def test_retracting_in_the_admin_leaves_a_tombstone(client, editor):
     assert response.status_code == 302, response.content.decode()[:2000]
     tombstone = Tombstone.objects.get()
     assert (tombstone.kind, tombstone.key, tombstone.reason) == ("event", "mailybayev-detained", "retracted")
+    event.refresh_from_db()
+    assert event.retraction_reason == "The informant withdrew the claim."
 
 
 def test_curator_cannot_delete_a_published_event(client, curator):

@@ -1,14 +1,19 @@
-"""`loaddata` that treats fixture rows like any other write.
+"""`loaddata` that treats fixture rows like any other write, and never overwrites people's work.
 
 Django's loaddata saves raw rows: it skips `save()`, so derived columns (EDTF bounds, folded
 name keys, timestamps) would stay empty, and django-simple-history records nothing. This
-command fills the derived columns of each row before it is stored and writes one history row
-for every row it creates or changes; loading the same fixtures again changes nothing and
-records nothing.
+command fills the derived columns of each row before it is stored and writes one history row,
+by the system user "fixtures", for every row it creates or changes; loading the same fixtures
+again changes nothing and records nothing.
+
+A row that a person changed since it was loaded (its latest history row names someone other
+than "fixtures") keeps the person's version; the summary names each such record.
 """
 
 from django.core.management.commands import loaddata
 from django.utils import timezone
+
+from core.services import fixtures_user
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -21,8 +26,32 @@ def _values(instance):
     }
 
 
+def _label(instance):
+    key = instance.natural_key() if hasattr(instance, "natural_key") else (instance.pk,)
+    return f"{instance._meta.verbose_name} {'/'.join(str(part) for part in key)}"
+
+
 class Command(loaddata.Command):
-    help = loaddata.Command.help + " Derived fields are filled, and each created or changed row is recorded in history."
+    help = (
+        loaddata.Command.help + " Derived fields are filled, each created or changed row is recorded in history "
+        "by the user “fixtures”, and rows people edited since the last load are kept as they are."
+    )
+
+    def loaddata(self, fixture_labels):
+        self.user = fixtures_user()
+        self.kept = []
+        super().loaddata(fixture_labels)
+        if self.kept and self.verbosity >= 1:
+            records = "record" if len(self.kept) == 1 else "records"
+            self.stdout.write(f"kept {len(self.kept)} {records} edited since: {', '.join(self.kept)}")
+
+    def edited_by_a_person(self, model, stored):
+        """Whether someone other than a load wrote the row's latest history row."""
+        history = getattr(model, "history", None)
+        if history is None:
+            return False
+        latest = history.filter(**{model._meta.pk.attname: stored.pk}).order_by("-history_date", "-pk").first()
+        return latest is not None and latest.history_user_id not in (None, self.user.pk)
 
     def save_obj(self, obj):
         instance = obj.object
@@ -38,6 +67,9 @@ class Command(loaddata.Command):
             if obj.deferred_fields:
                 self.objs_with_deferred_fields.append(obj)
             return False
+        if stored is not None and self.edited_by_a_person(model, stored):
+            self.kept.append(_label(stored))
+            return False
         now = timezone.now()
         if hasattr(instance, "created_at"):
             instance.created_at = stored.created_at if stored is not None else (instance.created_at or now)
@@ -47,6 +79,9 @@ class Command(loaddata.Command):
         history = getattr(model, "history", None)
         if saved and history is not None:
             history.bulk_history_create(
-                [instance], update=stored is not None, default_change_reason="Loaded from fixture"
+                [instance],
+                update=stored is not None,
+                default_user=self.user,
+                default_change_reason="Loaded from fixture",
             )
         return saved

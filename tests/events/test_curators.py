@@ -1,0 +1,168 @@
+"""The curators' workshop in the admin: roles, revert, duplicates, ending spans, changelist costs."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actors.models import Actor
+from events.models import Event, EventType, ParticipantRole
+from tests.factories import (
+    ActorFactory,
+    CitationFactory,
+    EventFactory,
+    EventTypeFactory,
+    MembershipFactory,
+    OfficeFactory,
+    ParticipantRoleFactory,
+    ParticipationFactory,
+    TenureFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def in_group(django_user_model, name, *groups):
+    user = django_user_model.objects.create_user(name, password="pass-1234-word", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def test_the_groups_have_exactly_their_permissions():
+    curator = set(Group.objects.get(name="Curator").permissions.values_list("codename", flat=True))
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    models = ["actor", "alias", "identifier", "faction", "membership", "office", "tenure"]
+    models += ["event", "participation", "citation", "source", "eventtype", "participantrole"]
+    assert curator == {f"{action}_{model}" for model in models for action in ("add", "change", "view")}
+    assert editor == {"publish_event", "change_event", "view_event"} | {f"delete_{model}" for model in models}
+
+
+def test_the_vocabulary_curators_need_is_seeded():
+    roles = set(ParticipantRole.objects.values_list("slug", flat=True))
+    types = set(EventType.objects.values_list("slug", flat=True))
+    assert {"detained", "released", "pardoned", "dismissed", "resigned", "sentenced", "acquitted"} <= roles
+    assert {"arrest", "detention", "dismissal", "death", "pardon", "resignation"} <= types
+
+
+def test_a_curator_cannot_publish(client, django_user_model):
+    client.force_login(in_group(django_user_model, "karina", "Curator"))
+    event = EventFactory(status="draft")
+    CitationFactory(event=event)
+    response = client.get(f"/admin/events/event/{event.pk}/change/")
+    assert response.status_code == 200
+    assert Event.objects.get().status == "draft"
+    from events.services import event_check_status_change
+
+    curator = django_user_model.objects.get(username="karina")
+    with pytest.raises(Exception, match="can publish events"):
+        event_check_status_change(user=curator, current="draft", new="published")
+
+
+def test_only_an_editor_may_revert_to_an_earlier_version(client, django_user_model):
+    actor = ActorFactory(name="Karim Masimov")
+    actor.summary = "A wrong summary."
+    actor.save()
+    first = actor.history.order_by("history_date").first()
+    url = f"/admin/actors/actor/{actor.pk}/history/{first.history_id}/"
+    client.force_login(in_group(django_user_model, "karina", "Curator"))
+    assert client.get(url).status_code == 403 or "revert" not in client.get(url).content.decode().lower()
+    client.force_login(in_group(django_user_model, "erlan", "Curator", "Editor"))
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "slug": actor.slug,
+        "name": "Karim Masimov",
+        "sort_name": actor.sort_name,
+        "kind": "person",
+        "summary": "",
+        **{
+            f"{prefix}-{key}": "0"
+            for prefix in ("aliases", "identifiers", "memberships", "tenures")
+            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Actor.objects.get().summary == ""
+
+
+def test_history_page_shows_what_changed(client, editor):
+    actor = ActorFactory(name="Karim Masimov", summary="Old words.")
+    actor.summary = "New words."
+    actor.save()
+    client.force_login(editor)
+    page = client.get(f"/admin/actors/actor/{actor.pk}/history/").content.decode()
+    assert "Old words." in page and "New words." in page
+
+
+def test_saving_a_likely_duplicate_warns_with_a_link(client, editor):
+    existing = ParticipationFactory(event__title="Masimov detained", event__date="2022-01-06").event
+    massimov = existing.participations.get().actor
+    client.force_login(editor)
+    data = {
+        "title": "Massimov held",
+        "slug": "massimov-held",
+        "type": existing.type.pk,
+        "date": "2022-01",
+        "status": "draft",
+        "participations-TOTAL_FORMS": "1",
+        "participations-INITIAL_FORMS": "0",
+        "participations-0-actor": massimov.pk,
+        "participations-0-role": existing.participations.get().role.pk,
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/events/event/add/", data, follow=True)
+    page = response.content.decode()
+    assert Event.objects.filter(slug="massimov-held").exists()
+    assert "may repeat an event already recorded" in page
+    assert f"/admin/events/event/{existing.pk}/change/" in page
+
+
+def test_a_detention_ends_the_detained_persons_open_office_from_the_admin(client, editor):
+    office = OfficeFactory(slug="knb-chair", seats=1)
+    tenure = TenureFactory(office=office, start_date="2015-09")
+    role = ParticipantRoleFactory(slug="detained")
+    client.force_login(editor)
+    data = {
+        "title": "Massimov detained",
+        "slug": "massimov-detained",
+        "type": EventTypeFactory(slug="detention").pk,
+        "date": "2022-01-06",
+        "status": "draft",
+        "end_open_spans": "on",
+        "participations-TOTAL_FORMS": "1",
+        "participations-INITIAL_FORMS": "0",
+        "participations-0-actor": tenure.actor.pk,
+        "participations-0-role": role.pk,
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/events/event/add/", data, follow=True)
+    assert response.status_code == 200
+    tenure.refresh_from_db()
+    assert (tenure.end_date, tenure.ended_by.slug) == ("2022-01-06", "massimov-detained")
+    assert tenure.history.first().history_user == editor
+
+
+@pytest.mark.parametrize("url", ["/admin/events/event/", "/admin/actors/tenure/", "/admin/actors/membership/"])
+def test_changelists_cost_the_same_for_10_rows_as_for_1000(client, editor, url):
+    client.force_login(editor)
+
+    def count(rows):
+        EventFactory.create_batch(rows)
+        TenureFactory.create_batch(rows)
+        MembershipFactory.create_batch(rows)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count(10)
+    assert count(990) == few
+
+
+def test_events_are_found_by_any_spelling_of_a_participant(client, editor):
+    ParticipationFactory(event__title="Detained in Astana", actor__name="Karim Massimov")
+    client.force_login(editor)
+    page = client.get("/admin/events/event/?q=Масимов").content.decode()
+    assert "Detained in Astana" in page
