@@ -5,6 +5,7 @@ Memberships and tenures are written at their own endpoints (`MembershipSerialize
 queryset; these classes never query on their own.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.rest.serializers import SlugReferenceField, ValidatedModelSerializer
@@ -25,6 +26,7 @@ class IdentifierSerializer(serializers.ModelSerializer):
         fields = ["scheme", "identifier"]
 
 
+@extend_schema_field({"type": "string", "nullable": True})
 class SpanEventField(serializers.Field):
     """The slug of the event that began or ended a span, null when none or hidden from the reader.
 

@@ -1,36 +1,27 @@
 """`manage.py restore FILE`: load a `manage.py backup` file into an empty migrated database.
 
 Rows are stored raw, with their ids, exactly as backed up (no derived fields recomputed, no
-history row added: the backup holds the history). Migrations seed content types,
-permissions and groups, whose ids may differ from the backup's; those seeded rows are
-replaced by the backup's. A database that already holds records is refused unless --force.
+history row added: the backup holds the history). Migrations seed rows of their own (content
+types, permissions, groups, the curators' vocabulary) whose ids may differ from the backup's:
+every kind of row the backup holds is emptied first and replaced by the backup's. A database
+that already holds records (users, or any history: migrations write none) is refused unless
+--force.
 """
 
 import gzip
 from pathlib import Path
 
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
-# Rows `migrate` creates by itself; the backup's own versions replace them.
-SEEDED = (Group, Permission, ContentType)
-
 
 def populated_models(database):
-    """The models other than the seeded ones that already hold a row."""
-    seeded_labels = {model._meta.label for model in SEEDED}
-    return [
-        model._meta.label
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed
-        and model._meta.label not in seeded_labels
-        and not model._meta.auto_created
-        and model._base_manager.using(database).exists()
-    ]
+    """Models whose rows only use, never `migrate`, creates (users, history) that hold a row."""
+    models = [get_user_model()] + [model for model in apps.get_models() if model.__name__.startswith("Historical")]
+    return [model._meta.label for model in models if model._base_manager.using(database).exists()]
 
 
 class Command(BaseCommand):
@@ -55,11 +46,14 @@ class Command(BaseCommand):
         connection = connections[database]
         loaded = set()
         count = 0
-        with opener(path, "rt", encoding="utf-8") as stream, transaction.atomic(using=database):
-            for model in SEEDED:
-                model._base_manager.using(database).all().delete()
+        with opener(path, "rt", encoding="utf-8") as stream:
+            rows = list(serializers.deserialize("json-exact", stream, using=database))
+        with transaction.atomic(using=database):
             with connection.constraint_checks_disabled():
-                for row in serializers.deserialize("json-exact", stream, using=database):
+                # A raw DELETE: no signals, so no deletion history rows are written for seeded rows.
+                for model in {type(row.object) for row in rows}:
+                    model._base_manager.using(database).all()._raw_delete(database)
+                for row in rows:
                     try:
                         with transaction.atomic(using=database):
                             row.save(using=database)
