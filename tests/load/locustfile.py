@@ -31,8 +31,15 @@ class Analyst(HttpUser):
             for kind in SLUGS:
                 response = self.client.get(f"/api/v1/{kind}/?page_size=200", name=f"/api/v1/{kind}/ (setup)")
                 SLUGS[kind] = [row["slug"] for row in response.json()["results"]] or ["none"]
-        self.has_board = self.client.get("/as-of/2020-01-01/", name="/as-of/ (probe)").status_code == 200
-        self.has_actor_index = self.client.get("/actors/", name="/actors/ (probe)").status_code == 200
+        self.has_board = self.probe("/as-of/2020-01-01/")
+        self.has_actor_index = self.probe("/actors/")
+
+    def probe(self, path):
+        """Whether a page exists yet (the board and the index come with the analysts' pages)."""
+        with self.client.get(path, name=f"{path} (probe)", catch_response=True) as response:
+            found = response.status_code == 200
+            response.success()
+        return found
 
     @task(20)
     def timeline(self):
