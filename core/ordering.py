@@ -4,7 +4,10 @@ A model states its order once as Keys; its QuerySet orders by them, and the API'
 paging (`core.rest.pagination`) starts each page strictly after the last row's key.
 """
 
+import base64
+import binascii
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.db.models import F, Q
@@ -70,3 +73,44 @@ def keyset(*keys):
 def order_by_keys(queryset, keys):
     """`queryset` sorted by `keys`, NULLs placed as each key says."""
     return queryset.order_by(*(key.order_expression() for key in keys))
+
+
+def after_position(keys, position):
+    """Rows that sort strictly after `position` (one value per key) in the order `keys` give."""
+    condition = Q(pk__in=[])
+    for index, key in enumerate(keys):
+        branch = key.after(position[index])
+        for earlier, value in zip(keys[:index], position[:index], strict=True):
+            branch &= earlier.equal(value)
+        condition |= branch
+    return condition
+
+
+def encode_position(keys, row):
+    """`row`'s place in the order `keys` give, as an opaque URL-safe cursor."""
+    values = [key.dump(getattr(row, key.field)) for key in keys]
+    return base64.urlsafe_b64encode(json.dumps(values).encode("utf-8")).decode("ascii")
+
+
+def decode_position(raw, keys):
+    """A cursor from `encode_position` back as one value per key; ValueError when it is not one."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")).decode("utf-8"))
+        if not isinstance(values, list) or len(values) != len(keys):
+            raise ValueError("wrong length")
+        return [key.load(value) for key, value in zip(keys, values, strict=True)]
+    except (ValueError, TypeError, UnicodeError, binascii.Error, OverflowError) as error:
+        raise ValueError("invalid cursor") from error
+
+
+def page_after(queryset, keys, raw_cursor, size):
+    """One page of `queryset` in the order `keys` give, starting after `raw_cursor` (or at the top).
+
+    Returns the rows and the cursor of the next page (None on the last); ValueError for a bad cursor.
+    """
+    queryset = order_by_keys(queryset, keys)
+    if raw_cursor:
+        queryset = queryset.filter(after_position(keys, decode_position(raw_cursor, keys)))
+    rows = list(queryset[: size + 1])
+    next_cursor = encode_position(keys, rows[size - 1]) if len(rows) > size else None
+    return rows[:size], next_cursor

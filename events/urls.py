@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import details, timeline
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.timeline, name="timeline"),
-    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("", timeline.timeline, name="timeline"),
+    path("suggest/actors/", timeline.actor_suggestions, name="actor-suggestions"),
+    path("events/<slug:slug>/", details.event_detail, name="event-detail"),
 ]

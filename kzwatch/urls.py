@@ -7,6 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("kzwatch.api")),
     path("feeds/events/", EventFeed(), name="event-feed"),
-    path("", include("actors.urls")),
+    path("", include("events.people_urls")),
     path("", include("events.urls")),
 ]

@@ -6,17 +6,12 @@ page needs a COUNT or an OFFSET. A view names its sort with `keyset_ordering` (a
 `Key`s), or several with `keyset_orderings` chosen by the `ordering` parameter.
 """
 
-import base64
-import binascii
-import json
-
-from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.ordering import keyset
+from core.ordering import decode_position, keyset, page_after
 
 
 class KeysetPagination(BasePagination):
@@ -51,36 +46,19 @@ class KeysetPagination(BasePagination):
         if not raw:
             return None
         try:
-            values = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")).decode("utf-8"))
-            if not isinstance(values, list) or len(values) != len(keys):
-                raise ValueError("wrong length")
-            return [key.load(value) for key, value in zip(keys, values, strict=True)]
-        except (ValueError, TypeError, UnicodeError, binascii.Error, OverflowError):
+            return decode_position(raw, keys)
+        except ValueError:
             raise ValidationError(
                 {self.cursor_query_param: ["Invalid cursor: use the `next` link as given."]}
             ) from None
 
-    def encode_cursor(self, keys, row):
-        values = [key.dump(getattr(row, key.field)) for key in keys]
-        return base64.urlsafe_b64encode(json.dumps(values).encode("utf-8")).decode("ascii")
-
     def paginate_queryset(self, queryset, request, view=None):
         keys = self.keys_for(request, view)
         size = self.get_page_size(request)
-        position = self.decode_cursor(request, keys)
-        queryset = queryset.order_by(*(key.order_expression() for key in keys))
-        if position is not None:
-            condition = Q(pk__in=[])
-            for index, key in enumerate(keys):
-                branch = key.after(position[index])
-                for earlier, value in zip(keys[:index], position[:index], strict=True):
-                    branch &= earlier.equal(value)
-                condition |= branch
-            queryset = queryset.filter(condition)
-        rows = list(queryset[: size + 1])
+        self.decode_cursor(request, keys)  # a bad cursor is a 400 naming the parameter
+        rows, self.next_cursor = page_after(queryset, keys, request.query_params.get(self.cursor_query_param), size)
         self.request = request
-        self.next_cursor = self.encode_cursor(keys, rows[size - 1]) if len(rows) > size else None
-        return rows[:size]
+        return rows
 
     def get_next_link(self):
         if self.next_cursor is None:

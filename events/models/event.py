@@ -1,9 +1,11 @@
 """Events and who took part in them."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -99,6 +101,42 @@ class EventQuerySet(models.QuerySet):
                 Participation.objects.select_related("actor", "role").order_by("pk"),
             ),
             models.Prefetch("citations", Citation.objects.select_related("source").order_by("pk")),
+        )
+
+    def axis_buckets(self):
+        """The events counted per type, year, month (of `sort_date`) and shape, in one GROUP BY.
+
+        A shape is 0, a point (known within a month), 1, a range (spread over more than a
+        month) or 2, open (no known start: placed by its end). `first`/`last` are the group's
+        widest bounds. Undated events are left out: they have no place on an axis. Every key
+        is an integer and the groups come unordered, so PostgreSQL hashes them in memory.
+        """
+        wide = ExpressionWrapper(F("date_start") + datetime.timedelta(days=31), output_field=models.DateField())
+        shape = Case(
+            When(date_start__isnull=True, then=Value(2)),
+            When(date_end__gt=wide, then=Value(1)),
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.order_by()
+            .filter(sort_date__isnull=False)
+            .annotate(year=ExtractYear("sort_date"), month=ExtractMonth("sort_date"), shape=shape)
+            .values("type_id", "year", "month", "shape")
+            .annotate(
+                count=Count("pk"),
+                first=Min("date_start"),
+                last=Max("date_end"),
+                drafts=Count("pk", filter=~Q(status="published")),
+            )
+        )
+
+    def axis_marks(self, limit):
+        """Up to `limit` dated events, just what an axis mark needs, in no order (so no sort)."""
+        return (
+            self.order_by()
+            .filter(sort_date__isnull=False)
+            .values("slug", "title", "status", "date", "date_start", "date_end", "sort_date", "type_id")[:limit]
         )
 
 

@@ -16,11 +16,11 @@ def test_reader_follows_an_event_from_the_timeline_to_an_actor(live_server, page
     EventFactory(title="A draft nobody may read", status="draft")
 
     page.goto(live_server.url + "/")
-    expect(page.get_by_role("link", name="Dutbayev sentenced")).to_be_visible()
-    expect(page.get_by_text("Aug 2017")).to_be_visible()
+    expect(page.get_by_role("link", name="Dutbayev sentenced", exact=True)).to_be_visible()
+    expect(page.locator("li.event time")).to_have_text("Aug 2017")
     expect(page.get_by_text("A draft nobody may read")).to_have_count(0)
 
-    page.get_by_role("link", name="Dutbayev sentenced").click()
+    page.get_by_role("link", name="Dutbayev sentenced", exact=True).click()
     expect(page.get_by_role("heading", name="Dutbayev sentenced")).to_be_visible()
     expect(page.get_by_text("eight years")).to_be_visible()
 

@@ -1,8 +1,20 @@
 """The HTML pages answer, show published events only, and escape what curators typed."""
 
+import html
+import re
+
 import pytest
 
-from tests.factories import ActorFactory, EventFactory, ParticipationFactory
+from tests.factories import (
+    ActorFactory,
+    AliasFactory,
+    CitationFactory,
+    EventFactory,
+    MembershipFactory,
+    OfficeFactory,
+    ParticipationFactory,
+    TenureFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +46,173 @@ def test_curator_text_is_escaped(client):
     assert "&lt;script&gt;" in page
     assert "<img src=x" not in page
     assert client.get(actor.get_absolute_url()).status_code == 200
+
+
+def every_page(tenure, membership, event):
+    """The address of every kind of page, for one tenure, membership and event."""
+    return [
+        "/",
+        "/actors/",
+        "/actors/?q=Actor",
+        "/factions/",
+        "/offices/",
+        tenure.actor.get_absolute_url(),
+        membership.faction.get_absolute_url(),
+        f"/offices/{tenure.office.slug}/",
+        event.get_absolute_url(),
+        "/as-of/2017-09-15/",
+        "/as-of/2017-09-15/?compare=2015-06-01",
+    ]
+
+
+def test_every_page_answers(client):
+    tenure = TenureFactory(start_date="2016-09", end_date="2019-02-21")
+    for url in every_page(tenure, MembershipFactory(), EventFactory()):
+        assert client.get(url).status_code == 200, url
+
+
+def test_unknown_slugs_and_dates_are_404(client):
+    for url in ("/offices/nope/", "/as-of/2017-02-30/", "/as-of/2017-13-01/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_dates_read_as_precisely_as_they_are_known(client):
+    for date in ("2017-08", "2016-09~", "../2017-08", "2017-08-15", "2017", "2017-06/2017-08"):
+        EventFactory(date=date)
+    page = client.get("/").content.decode()
+    for shown in ("Aug 2017", "c. Sep 2016", "by Aug 2017", "15 Aug 2017", ">2017<", "Jun-Aug 2017"):
+        assert shown in page, shown
+
+
+def test_an_open_start_is_placed_by_its_known_end(client):
+    EventFactory(title="Known in Aug 2017", date="2017-08")
+    EventFactory(title="Happened by Sep 2017", date="../2017-09")
+    EventFactory(title="Known in Oct 2017", date="2017-10")
+    EventFactory(title="In 2015", date="2015-03")
+    page = client.get("/?ordering=date").content.decode()
+    page = page.split("</figure>")[1]  # the list, below the axis
+    order = [
+        page.index(title) for title in ("In 2015", "Known in Aug 2017", "Happened by Sep 2017", "Known in Oct 2017")
+    ]
+    assert order == sorted(order)
+    # The month headings follow: the open start sits under September 2017.
+    assert page.index("Sep 2017</h3>") < page.index("Happened by Sep 2017") < page.index("Oct 2017</h3>")
+
+
+def test_the_filter_narrows_the_list_and_the_axis(client):
+    arrest = ParticipationFactory(event__title="Arrest of A", event__type__slug="arrest", actor__slug="person-a")
+    ParticipationFactory(event__title="Trial of B", event__type__slug="trial", event__date="2019-05")
+    page = client.get("/?actor=person-a").content.decode()
+    assert "Arrest of A" in page and "Trial of B" not in page
+    assert f'href="{arrest.event.get_absolute_url()}" class="mark' in page
+    assert "Trial</text>" not in page and "Trial <tspan" not in page
+    empty = client.get("/?actor=nobody&type=zzz")
+    assert empty.status_code == 200
+    assert "No events match this filter" in empty.content.decode()
+
+
+def test_a_name_typed_in_any_script_resolves_to_actor_slugs_in_the_address(client):
+    actor = ActorFactory(name="Karim Massimov", slug="karim-massimov")
+    AliasFactory(actor=actor, name="Карим Масимов", lang="ru")
+    response = client.get("/", {"who": "Масимов", "type": "arrest"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?type=arrest&actor=karim-massimov"
+    missing = client.get("/", {"who": "Nobody Atall"})
+    assert missing.status_code == 400
+    assert "No one on record is called" in missing.content.decode()
+
+
+def test_an_htmx_filter_swaps_the_results_and_pushes_the_resolved_address(client):
+    ActorFactory(name="Karim Massimov", slug="karim-massimov")
+    response = client.get("/", {"who": "Masimov"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/?actor=karim-massimov&ordering=-date"
+    assert "<html" not in response.content.decode()
+
+
+def test_a_bad_date_after_is_a_form_error_next_to_its_input(client):
+    response = client.get("/?date_after=2017-13")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="f-after" name="date_after" value="2017-13"' in page
+    assert 'aria-invalid="true" aria-describedby="e-after"' in page
+    assert 'id="e-after">“2017-13” is not a date' in page
+
+
+def test_the_timeline_pages_fifty_at_a_time_by_keyset(client):
+    for day in range(1, 29):
+        for month in (1, 2, 3):
+            EventFactory(title=f"Day {month}-{day}", date=f"2017-{month:02d}-{day:02d}")
+    first = client.get("/?ordering=date")
+    page = first.content.decode()
+    assert page.count('class="event"') == 50
+    next_link = re.search(r'rel="next" href="\?([^"]+)"', page).group(1)
+    second = client.get("/?" + html.unescape(next_link)).content.decode()
+    assert second.count('class="event"') == 34
+    assert "Day 1-1<" in page and "Day 1-1<" not in second
+    assert 'rel="next"' not in second
+    assert client.get("/?cursor=broken").status_code == 400
+
+
+def test_drafts_are_marked_for_staff_and_absent_for_anonymous(client, curator):
+    EventFactory(title="Secret draft", slug="secret-draft", status="draft", type__slug="trial")
+    for url in ("/", "/events/secret-draft/"):
+        assert "Secret draft" not in client.get(url).content.decode()
+    client.force_login(curator)
+    for url in ("/", "/events/secret-draft/"):
+        page = client.get(url).content.decode()
+        assert "Secret draft" in page
+        assert "is-draft" in page and ">DRAFT<" in page
+    assert "mark-draft" in client.get("/").content.decode()
+
+
+def test_a_draft_cause_is_not_named_to_anonymous_readers(client, curator):
+    cause = EventFactory(title="Unpublished dismissal", status="draft")
+    tenure = TenureFactory(start_date="2016", end_date="2018", ended_by=cause)
+    office_page = f"/offices/{tenure.office.slug}/"
+    assert "Unpublished dismissal" not in client.get(office_page).content.decode()
+    assert "Unpublished dismissal" not in client.get(tenure.actor.get_absolute_url()).content.decode()
+    client.force_login(curator)
+    assert "Unpublished dismissal" in client.get(office_page).content.decode()
+
+
+def test_the_board_marks_uncertain_lines_and_names_who_replaced_whom(client):
+    office = OfficeFactory(name="Prime Minister", slug="pm")
+    old = TenureFactory(office=office, actor__name="Old Premier", start_date="", end_date="2016-08/2016-12")
+    appointment = EventFactory(title="New Premier appointed", date="2016-09")
+    TenureFactory(
+        office=office,
+        actor__name="New Premier",
+        start_date="2016-08/2016-12",
+        end_date="2019-02-21",
+        predecessor=old.actor,
+        started_by=appointment,
+    )
+    page = client.get("/as-of/2017-09-15/").content.decode()
+    assert "New Premier" in page and "Old Premier" not in page
+    assert "possibly" not in page.split("Offices</h2>")[1].split("Factions</h2>")[0]
+    earlier = client.get("/as-of/2015-06-01/").content.decode()
+    assert 'class="possibly"' in earlier and "start unknown" in earlier
+    compared = client.get("/as-of/2017-09-15/?compare=2015-06-01").content.decode()
+    changes = compared.split("What changed")[1].split('class="two-cols"')[0]
+    assert re.search(r"New Premier</a>\s*replaced\s*<a[^>]*>Old Premier", changes)
+    assert appointment.get_absolute_url() in changes
+    assert client.get("/as-of/2017-09-15/?compare=2015-99-01").status_code == 400
+
+
+def test_the_actor_index_finds_a_name_in_any_script(client):
+    actor = ActorFactory(name="Nursultan Nazarbayev")
+    AliasFactory(actor=actor, name="Нурсултан Назарбаев", lang="ru")
+    ActorFactory(name="Someone Else")
+    page = client.get("/actors/?q=Назарбаев").content.decode()
+    assert "Nursultan Nazarbayev" in page and "Someone Else" not in page
+
+
+def test_curator_text_is_escaped_on_every_page(client):
+    evil = "<script>alert(1)</script>"
+    tenure = TenureFactory(actor__name=evil, office__name=evil)
+    membership = MembershipFactory(actor=tenure.actor, faction__name=evil)
+    citation = CitationFactory(event__title=evil, event__summary=evil, quote=evil, source__title=evil)
+    for url in every_page(tenure, membership, citation.event):
+        page = client.get(url).content.decode()
+        assert evil not in page, url
