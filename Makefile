@@ -7,7 +7,8 @@ HOST_PORT ?= 127.0.0.1:8000
 RUN_ENV := DEBUG=$${DEBUG:-1}
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run install migrate load test lint format migrations-check pytest browser bench ci clean
+# `make serve`: production (gunicorn, DEBUG off); `make backup`, `make restore FILE=...`; `make load`: locust.
+.PHONY: run install migrate fixtures serve backup restore load test lint format migrations-check pytest browser bench ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +28,37 @@ migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 # Fixtures load in file-name order; loading twice changes nothing.
-load: migrate
+fixtures: migrate
 	$(if $(FIXTURES),$(RUN_ENV) $(BIN)/python manage.py loaddata $(FIXTURES),@echo "no fixtures to load")
 
-run: load
+run: fixtures
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST_PORT)
+
+# Production: the environment as it is (DEBUG off unless set; SECRET_KEY required), static files
+# collected for whitenoise, gunicorn with WEB_CONCURRENCY workers (2 by default).
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn kzwatch.wsgi --bind $(HOST_PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Every row, history and tombstones included, to backups/kzwatch-<time>.json.gz.
+backup: install
+	$(RUN_ENV) $(BIN)/python manage.py backup
+
+# Into an empty migrated database (of either engine): make restore FILE=backups/kzwatch-....json.gz
+restore: migrate
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kzwatch-<time>.json.gz"; exit 2; }
+	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
+
+.venv-load/.installed: requirements-load.txt
+	$(PYTHON) -m venv .venv-load
+	.venv-load/bin/pip install --quiet -r requirements-load.txt
+	touch $@
+
+# 50 users for 60 s against `make serve` on 127.0.0.1; prints p50/p95/p99 and errors.
+load: install .venv-load/.installed
+	bash tests/load/run.sh
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -63,4 +90,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-load .load* db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

@@ -26,7 +26,9 @@ class ActorFilterSet(SyncFilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, label="Person or organisation.")
     faction = slugs_filter(
-        method="filter_faction", label="Faction slug: actors with a membership in it, at any time. Repeat to OR."
+        method="filter_faction",
+        label="Faction slug: actors with a membership in it, at any time. Repeat to OR.",
+        queryset=Faction.objects.all(),
     )
 
     class Meta:
@@ -102,7 +104,7 @@ class OfficeFilterSet(SyncFilterSet):
 class SpanFilterSet(SyncFilterSet):
     """Memberships or tenures by actor, by faction or office, and on a day (`at`)."""
 
-    actor = slugs_filter(method="filter_slugs", label="Actor slug. Repeat to OR.")
+    actor = slugs_filter(method="filter_slugs", label="Actor slug. Repeat to OR.", queryset=Actor.objects.all())
     at = django_filters.DateFilter(method="filter_at", label="A day (YYYY-MM-DD): only spans that may be current then.")
 
     def filter_at(self, queryset, name, value):
@@ -116,7 +118,7 @@ class SpanFilterSet(SyncFilterSet):
 
 
 class MembershipFilterSet(SpanFilterSet):
-    faction = slugs_filter(method="filter_slugs", label="Faction slug. Repeat to OR.")
+    faction = slugs_filter(method="filter_slugs", label="Faction slug. Repeat to OR.", queryset=Faction.objects.all())
 
     class Meta:
         model = Membership
@@ -124,7 +126,7 @@ class MembershipFilterSet(SpanFilterSet):
 
 
 class TenureFilterSet(SpanFilterSet):
-    office = slugs_filter(method="filter_slugs", label="Office slug. Repeat to OR.")
+    office = slugs_filter(method="filter_slugs", label="Office slug. Repeat to OR.", queryset=Office.objects.all())
 
     class Meta:
         model = Tenure

@@ -7,6 +7,7 @@ queryset; these classes never query on their own.
 
 from operator import attrgetter
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.rest.serializers import DirectReadMixin, SlugReferenceField, ValidatedModelSerializer, iso_datetime
@@ -27,6 +28,7 @@ class IdentifierSerializer(serializers.ModelSerializer):
         fields = ["scheme", "identifier"]
 
 
+@extend_schema_field({"type": "string", "nullable": True})
 class SpanEventField(serializers.Field):
     """The slug of the event that began or ended a span, null when none or hidden from the reader.
 

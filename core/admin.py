@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .dates import display
 from .models import Tombstone
 from .services import resource_delete, tombstone_if_renamed
+from .text import control_character_errors
 
 # Below this many rows (by PostgreSQL's estimate) a changelist counts them exactly.
 ESTIMATE_ABOVE = 10_000
@@ -78,10 +79,21 @@ class StaleEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for field, messages in control_character_errors(
+            {name: value for name, value in cleaned_data.items() if isinstance(value, str)}
+        ).items():
+            self.add_error(field, messages)
         opened = cleaned_data.get("opened_version")
         if self.check_stale and self.instance.pk and opened:
             model = type(self.instance)
-            current = model._default_manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            # Locked until the admin's transaction ends: a colleague saving at the same moment
+            # waits here and then sees this save's newer version, instead of both passing.
+            current = (
+                model._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
             if current is not None and current.isoformat() != opened:
                 raise forms.ValidationError(
                     "Someone else saved this record after you opened it. Your changes were not saved: "

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from core.models import Tombstone
 from core.ordering import Key, keyset
-from core.rest.viewsets import ResourceViewSet
+from core.rest.viewsets import ConditionalGetMixin, ResourceViewSet
 
 from . import services
 from .exports.popolo import popolo_export
@@ -152,7 +152,7 @@ class SourceViewSet(ResourceViewSet):
         "since your last sync, then fetch each list with `updated_since` set to that same time.",
     )
 )
-class TombstoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TombstoneViewSet(ConditionalGetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TombstoneSerializer
     filterset_class = TombstoneFilterSet
     permission_classes = [permissions.AllowAny]
@@ -176,7 +176,7 @@ POPOLO_SCHEMA = {
 }
 
 
-class PopoloExportView(APIView):
+class PopoloExportView(ConditionalGetMixin, APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(

@@ -10,9 +10,9 @@ import django_filters
 from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
-from actors.models import Actor, Membership
+from actors.models import Actor, Faction, Membership
 from core.models import Tombstone
-from core.rest.filters import SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
+from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 
 from .models import Event, EventType, Participation, Source
 
@@ -25,10 +25,15 @@ class EventFilterSet(SyncFilterSet):
         max_length=200,
         label="Words that must each occur in the title, the summary or a participant's name (any spelling).",
     )
-    type = slugs_filter(method="filter_type", label="Event type slug, e.g. “arrest”. Repeat to OR.")
-    actor = slugs_filter(method="filter_actor", label="Slug of an actor who took part. Repeat to OR.")
+    type = slugs_filter(
+        method="filter_type", label="Event type slug, e.g. “arrest”. Repeat to OR.", queryset=EventType.objects.all()
+    )
+    actor = slugs_filter(
+        method="filter_actor", label="Slug of an actor who took part. Repeat to OR.", queryset=Actor.objects.all()
+    )
     faction = slugs_filter(
         method="filter_faction",
+        queryset=Faction.objects.all(),
         label="Faction slug: events in which someone took part while a member of it (by the dates known). "
         "Repeat to OR.",
     )
@@ -49,6 +54,7 @@ class EventFilterSet(SyncFilterSet):
 
     class Meta:
         model = Event
+        form = DateWindowForm
         fields = ["q", "type", "actor", "faction", "date_after", "date_before", "updated_since", "ordering"]
 
     def filter_q(self, queryset, name, value):
@@ -62,11 +68,12 @@ class EventFilterSet(SyncFilterSet):
     # statistics of the very ids (a busy actor takes part in a quarter of all events), where a
     # join on the slug leaves it guessing an average and picking a plan that reads them all.
     def filter_type(self, queryset, name, value):
-        return queryset.filter(type_id__in=list(EventType.objects.filter(slug__in=value).values_list("pk", flat=True)))
+        # Ids, not a join on the slug, so that PostgreSQL plans with the type's own statistics.
+        return queryset.filter(type_id__in=value.pks)
 
     def filter_actor(self, queryset, name, value):
-        actors = list(Actor.objects.filter(slug__in=value).values_list("pk", flat=True))
-        return queryset.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor_id__in=actors)))
+        participations = Participation.objects.filter(event=OuterRef("pk"), actor_id__in=value.pks)
+        return queryset.filter(Exists(participations))
 
     def filter_faction(self, queryset, name, value):
         # A membership counts when its known span meets the event's; unknown ends meet everything.

@@ -1,11 +1,12 @@
 """The one router of the JSON API: every endpoint of /api/v1/ is listed here."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from actors.api import ActorViewSet, FactionViewSet, MembershipViewSet, OfficeViewSet, TenureViewSet
 from core.rest.errors import not_found
+from core.rest.schema import SwaggerDocsView
 from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
 from leads.api import LeadViewSet
 
@@ -25,7 +26,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("export/popolo.json", PopoloExportView.as_view(), name="popolo-export"),
     path("", include(router.urls)),
     # Any other address below /api/v1/ ending in a slash: a JSON 404, not the site's HTML page.

@@ -6,6 +6,14 @@ DEBUG         "1"/"true" to turn on; off by default
 ALLOWED_HOSTS comma-separated; defaults to localhost names
 API_ANON_RATE anonymous API requests allowed per client address, e.g. "600/minute" (the default)
 API_NUM_PROXIES how many trusted proxies add X-Forwarded-For in front of the app; 0 by default
+HTTPS         "1": redirect to HTTPS, send HSTS, mark cookies secure; on by default with DEBUG off
+              unless ALLOWED_HOSTS names only this machine (127.0.0.1, localhost)
+HSTS_SECONDS  how long browsers must keep to HTTPS; one year by default when HTTPS is on
+TLS_PROXY     "1" behind a proxy that terminates TLS and sets X-Forwarded-Proto: https
+CACHE_URL     redis://host:port/db for a Redis cache; the default is a table in the database,
+              so the throttle and the cache are shared by every worker either way (the tests
+              use locmem://, one process's memory)
+STATIC_ROOT   where collectstatic writes; `staticfiles/` beside manage.py by default
 """
 
 import os
@@ -40,6 +48,19 @@ ALLOWED_HOSTS = [
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
     if host.strip()
 ]
+# HTTPS everywhere once the site answers to a name beyond this machine; the quickstart and the
+# tests (loopback names only) stay on plain HTTP, where a redirect to HTTPS could not be followed.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]", "testserver"}
+HTTPS = env_flag("HTTPS", default=not DEBUG and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_flag("HSTS_PRELOAD", default=True)
+if env_flag("TLS_PROXY"):
+    # Only behind a proxy that overwrites this header: a client could send it itself otherwise.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = [
     origin.strip() for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin.strip()
 ]
@@ -62,6 +83,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_htmx",
+    "axes",
     "core",
     "actors",
     "events",
@@ -70,6 +92,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.RequestTooLargeMiddleware",
+    "core.middleware.RefusedWriteLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,7 +105,23 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its own answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins: after AXES_FAILURE_LIMIT failures for one user name from one address,
+# that pair is locked out for AXES_COOLOFF_HOURS; every failure is logged (kzwatch.security too).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # kzwatch.security logs the failures and lockouts itself (core/security.py)
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("API_NUM_PROXIES", "0")) or None
 
 ROOT_URLCONF = "kzwatch.urls"
 
@@ -137,18 +179,52 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed names once `collectstatic` has run (`make serve` always runs it); before
+# that, plain names served straight from the apps, so a page never fails on a missing manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_flag("KZWATCH_PLAIN_STATIC")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.staticfiles.CollectedStaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+
+# The cache, and the API throttle kept in it, is shared by every worker process: a table in the
+# database (created by core's migrations), or Redis when CACHE_URL names one.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL == "locmem://":
+    # One process only (the tests): never for gunicorn, whose workers would each keep their own.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kzwatch_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+    }
+
+# `manage.py backup` writes date-times to the microsecond (Django's "json" keeps milliseconds).
+SERIALIZATION_MODULES = {"json-exact": "core.exactjson"}
+
+# Bodies above this size get a 413 (JSON under /api/); no write of ours needs more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+
+# Applied to every response by core.middleware: only our own scripts, styles and images.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 LOGIN_URL = "admin:login"
 
@@ -168,7 +244,7 @@ REST_FRAMEWORK = {
     # so an anonymous client cannot dodge it by sending a made-up header.
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.rest.parsers.TextJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.rest.pagination.KeysetPagination",
     "EXCEPTION_HANDLER": "core.rest.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -197,4 +273,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Refused writes, failed and locked-out logins, database outages.
+    "loggers": {"kzwatch.security": {"level": "INFO"}},
 }

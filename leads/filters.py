@@ -3,8 +3,10 @@
 import django_filters
 from django import forms
 
+from actors.models import Actor
 from core.ordering import BIGINT_MAX
 from core.rest.filters import SyncFilterSet, slugs_filter
+from events.models import EventType
 
 from .models import Lead
 
@@ -19,14 +21,22 @@ class LeadFilterSet(SyncFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Lead.Status.choices, label="`new`, `converted` or `dismissed`. Repeat to OR."
     )
-    actor = slugs_filter(method="filter_actor", label="Slug of an actor the lead names (candidates too). Repeat to OR.")
+    actor = slugs_filter(
+        method="filter_actor",
+        label="Slug of an actor the lead names (candidates too). Repeat to OR.",
+        queryset=Actor.objects.all(),
+    )
     feed = IdFilter(
         field_name="feed_id",
         min_value=1,
         max_value=BIGINT_MAX,
         label="The feed's id.",
     )
-    suggested_type = slugs_filter(method="filter_suggested_type", label="Suggested event type slug. Repeat to OR.")
+    suggested_type = slugs_filter(
+        method="filter_suggested_type",
+        label="Suggested event type slug. Repeat to OR.",
+        queryset=EventType.objects.all(),
+    )
 
     class Meta:
         model = Lead

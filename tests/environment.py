@@ -8,4 +8,6 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "kzwatch-tests-only")
 os.environ.setdefault("KZWATCH_PLAIN_STATIC", "1")
+# One process's memory: tests that need the shared caches (database, Redis) switch to them.
+os.environ.setdefault("CACHE_URL", "locmem://")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

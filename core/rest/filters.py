@@ -21,14 +21,40 @@ PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 MAX_REPEATS = 50
 
 
+class Slugs(list):
+    """The slugs of a query parameter, with `pks`: the ids of the rows they name, looked up once
+    while checking them, so a filter can use the ids without asking again."""
+
+    pks = ()
+
+
 class SlugListField(forms.Field):
-    """A repeatable query parameter of slugs (`?type=arrest&type=trial`); unknown slugs match nothing."""
+    """A repeatable query parameter of slugs (`?type=arrest&type=trial`), each of a row in `queryset`.
+
+    An unknown slug is an error naming it (one query per parameter), never a silent empty list:
+    a typo in a filter must not read as "nothing happened".
+    """
 
     widget = forms.SelectMultiple
     default_validators = [ProhibitNullCharactersValidator()]
 
-    def __init__(self, *args, choices=None, null_label=None, **kwargs):
+    def __init__(self, *args, queryset=None, choices=None, null_label=None, **kwargs):
+        self.queryset = queryset
         super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        values = Slugs(super().clean(value))
+        if values and self.queryset is not None:
+            known = dict(self.queryset.filter(slug__in=values).values_list("slug", "pk"))
+            values.pks = list(known.values())
+            unknown = [item for item in values if item not in known]
+            if unknown:
+                raise forms.ValidationError(
+                    "No %(kind)s has the slug “%(value)s”.",
+                    code="unknown_slug",
+                    params={"kind": self.queryset.model._meta.verbose_name, "value": unknown[0][:100]},
+                )
+        return values
 
     def to_python(self, value):
         if value in (None, "", [], ()):
@@ -65,9 +91,10 @@ class SlugsFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-def slugs_filter(*, method, label):
+def slugs_filter(*, method, label, queryset):
+    """A repeatable slug filter; `queryset` holds the rows its slugs must name (else a 400)."""
     schema = {"type": "string", "pattern": SLUG_PATTERN, "description": label}
-    return extend_schema_field(schema)(SlugsFilter(method=method, label=label))
+    return extend_schema_field(schema)(SlugsFilter(method=method, label=label, queryset=queryset))
 
 
 class PartialDateField(forms.CharField):
@@ -99,6 +126,27 @@ class PartialDateFilter(django_filters.CharFilter):
 def partial_date_filter(*, method, label):
     schema = {"type": "string", "pattern": PARTIAL_DATE_PATTERN, "description": label}
     return extend_schema_field(schema)(PartialDateFilter(method=method, label=label))
+
+
+class DateWindowForm(forms.Form):
+    """The form of a FilterSet with `date_after` and `date_before`: a window that ends before it starts is an error."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        after, before = cleaned_data.get("date_after"), cleaned_data.get("date_before")
+        if after and before and after[0] > before[1]:
+            self.add_error(
+                "date_before",
+                forms.ValidationError(
+                    "date_before (%(before)s) is earlier than date_after (%(after)s): the window would be empty.",
+                    code="reversed_window",
+                    params={
+                        "before": self.data.get("date_before", "")[:40],
+                        "after": self.data.get("date_after", "")[:40],
+                    },
+                ),
+            )
+        return cleaned_data
 
 
 class SafeIsoDateTimeField(IsoDateTimeField):

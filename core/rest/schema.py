@@ -4,6 +4,8 @@ Each operation documents every status it can answer, with a JSON error body, so 
 generated from the schema parses whatever comes back.
 """
 
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 # An operation that names this extension (with the permission) is closed to anonymous readers.
 REQUIRES_PERMISSION = "x-requires-permission"
@@ -102,3 +104,10 @@ def add_errors_and_etags(result, generator, request, public):
                     if code in responses:
                         responses[code].setdefault("headers", {}).update(ETAG_HEADER)
     return result
+
+
+class SwaggerDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI at /api/v1/docs/, its start-up script served as a file (the CSP allows no inline
+    script). OPTIONS is refused: DRF's metadata would try to render the HTML page with no template."""
+
+    metadata_class = None

@@ -10,7 +10,8 @@ import hashlib
 import re
 
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -35,7 +36,45 @@ def if_match_satisfied(header, etag):
     return "*" in tags or etag in tags
 
 
-class ResourceViewSet(viewsets.ModelViewSet):
+def if_none_match_satisfied(header, etag):
+    """RFC 9110 If-None-Match (weak comparison): true when the client's copy is current."""
+    if header is None:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+class ConditionalGetMixin:
+    """ETags on every JSON answer to GET, lists included, and 304 Not Modified for a current copy.
+
+    The ETag hashes the JSON itself, so it changes whenever anything in it changes and differs
+    between users who see different rows (drafts). Answers vary by the credentials, and by
+    `Accept` where the format is negotiated, so a shared cache never hands one client's answer
+    to another.
+    """
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        if len(self.get_renderers()) > 1:
+            patch_vary_headers(response, ["Accept"])
+        renderer = getattr(request, "accepted_renderer", None)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or renderer is None:
+            return response
+        if renderer.format != "json":
+            return response
+        etag = response.get("ETag") or representation_etag(response.data)
+        response["ETag"] = etag
+        if if_none_match_satisfied(request.headers.get("If-None-Match"), etag):
+            not_modified = HttpResponseNotModified()
+            for header in ("ETag", "Vary", "Cache-Control"):
+                if header in response:
+                    not_modified[header] = response[header]
+            return not_modified
+        return response
+
+
+class ResourceViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """List, detail and writes of one resource; subclasses name their kind and querysets."""
 
     tombstone_kind = None

@@ -106,7 +106,11 @@ def test_the_filter_narrows_the_list_and_the_axis(client):
     assert "Arrest of A" in page and "Trial of B" not in page
     assert f'href="{arrest.event.get_absolute_url()}" class="mark' in page
     assert "Trial</text>" not in page and "Trial <tspan" not in page
-    empty = client.get("/?actor=nobody&type=zzz")
+    # Unknown slugs are a form error naming them (issue #12), not an empty list.
+    unknown = client.get("/?actor=nobody&type=zzz")
+    assert unknown.status_code == 400
+    assert "nobody" in unknown.content.decode() and "zzz" in unknown.content.decode()
+    empty = client.get("/?actor=person-a&type=trial")
     assert empty.status_code == 200
     assert "No events match this filter" in empty.content.decode()
 

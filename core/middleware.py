@@ -1,0 +1,112 @@
+"""Answers every response shares, whatever view made it: a content security policy, a 413 for
+an oversized body, a 503 while the database is unreachable, and a log line for a refused write.
+
+Errors under /api/ are JSON, as the API's own are; elsewhere they are a plain sentence.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+
+security_log = logging.getLogger("kzwatch.security")
+
+API_PREFIX = "/api/"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+TOO_LARGE = "The request body is larger than this server accepts ({limit} bytes)."
+UNAVAILABLE = "The database is unreachable just now; nothing was changed. Try again in a minute."
+
+
+def plain_error(request, message, status):
+    """An error in the form the client reads: JSON under /api/, a plain sentence elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response carries `settings.CONTENT_SECURITY_POLICY`: no inline script runs, even injected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class RequestTooLargeMiddleware:
+    """A body above DATA_UPLOAD_MAX_MEMORY_SIZE gets a 413 before any view reads it.
+
+    Django checks the limit only when `request.body` or `request.POST` is read, and DRF's
+    parsers read the stream directly; the declared length is checked here, and a body read
+    elsewhere that still proves too large (RequestDataTooBig) gets the same answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return plain_error(request, "The Content-Length header is not a number.", 400)
+        if limit is not None and length > limit:
+            return self.too_large(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RequestDataTooBig):
+            return self.too_large(request)
+        return None
+
+    def too_large(self, request):
+        security_log.info("Refused an oversized body: %s %s", request.method, request.path)
+        return plain_error(request, TOO_LARGE.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE), 413)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached: a 503 with a plain message, never a traceback.
+
+    Django opens a new connection for the next request, so service resumes by itself when the
+    database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            security_log.error("Database unreachable: %s %s: %s", request.method, request.path, exception)
+            response = plain_error(request, UNAVAILABLE, 503)
+            response["Retry-After"] = "30"
+            return response
+        return None
+
+
+class RefusedWriteLogMiddleware:
+    """Every refused write (401 or 403 to POST, PUT, PATCH, DELETE), in the API or the admin, is logged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in UNSAFE_METHODS and response.status_code in (401, 403):
+            user = getattr(request, "user", None)
+            security_log.warning(
+                "Refused write: %s %s by %s from %s (%s)",
+                request.method,
+                request.path,
+                user.get_username() if user is not None and user.is_authenticated else "anonymous",
+                request.META.get("REMOTE_ADDR"),
+                response.status_code,
+            )
+        return response
