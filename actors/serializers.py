@@ -144,9 +144,12 @@ class FactionMembershipSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The member's slug.")
     name = serializers.CharField(source="actor.name", read_only=True, help_text="The member's name.")
 
+    started_by = SpanEventField(help_text="Slug of the event that began the membership, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the membership, or null.")
+
     class Meta:
         model = Membership
-        fields = ["id", "actor", "name", "role", "start_date", "end_date"]
+        fields = ["id", "actor", "name", "role", "start_date", "end_date", "started_by", "ended_by"]
 
 
 class FactionSerializer(ValidatedModelSerializer):
@@ -175,9 +178,22 @@ class OfficeTenureSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True, help_text="Slug of who made the appointment."
     )
 
+    started_by = SpanEventField(help_text="Slug of the event that began the tenure, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the tenure, or null.")
+
     class Meta:
         model = Tenure
-        fields = ["id", "actor", "name", "start_date", "end_date", "predecessor", "appointed_by"]
+        fields = [
+            "id",
+            "actor",
+            "name",
+            "start_date",
+            "end_date",
+            "predecessor",
+            "appointed_by",
+            "started_by",
+            "ended_by",
+        ]
 
 
 class OfficeSerializer(ValidatedModelSerializer):
