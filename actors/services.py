@@ -54,14 +54,18 @@ def closed_message(closed):
     return "; ".join(f"Ended {tenure.actor}'s tenure as {tenure.office} on {tenure.end_display}." for tenure in closed)
 
 
-def _list_error(field, index, error):
-    """A nested row's ValidationError, reported under its list and row number ("aliases: Row 2: ...")."""
-    messages = [
+def error_messages(error):
+    """A ValidationError's messages, each prefixed by its field's name ("title: ...")."""
+    return [
         f"{'' if name == '__all__' else name + ': '}{message}"
         for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
         for message in messages
     ]
-    return ValidationError({field: [f"Row {index + 1}: {message}" for message in messages]})
+
+
+def row_error(field, index, error):
+    """A nested row's ValidationError, reported under its list and row number ("aliases: Row 2: ...")."""
+    return ValidationError({field: [f"Row {index + 1}: {message}" for message in error_messages(error)]})
 
 
 def _replace_rows(*, actor, model, field, key_names, items, user):
@@ -93,7 +97,7 @@ def _save_row(row, user, field, index):
     try:
         _save(row, user)
     except ValidationError as error:
-        raise _list_error(field, index, error) from error
+        raise row_error(field, index, error) from error
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from actors.models import Actor
+from actors.services import error_messages
 from core.services import unique_slug
 
 from .models import Event, EventType, ParticipantRole, Source
@@ -212,21 +213,11 @@ def _new_sources(rows, lookups, user):
                     source.full_clean()
                     source.save()
             except ValidationError as error:
-                errors[key[1]] = _messages(error)
+                errors[key[1]] = error_messages(error)
                 continue
             lookups.sources[key] = source
             created.append(source)
     return created, errors
-
-
-def _messages(error):
-    if hasattr(error, "message_dict"):
-        return [
-            f"{'' if name == '__all__' else name + ': '}{message}"
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return list(error.messages)
 
 
 def _resolve(raw, lookups, source_errors, row):
@@ -357,7 +348,7 @@ def _import_row(number, raw, lookups, user, may_publish, seen_slugs):
             else:
                 event_update(event=event, user=user, data=data)
     except ValidationError as error:
-        row.errors.extend(_messages(error))
+        row.errors.extend(error_messages(error))
     except PermissionDenied as error:
         row.errors.append(str(error))
     if row.errors:
