@@ -53,7 +53,7 @@ class FactionViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("name"))
 
     def get_queryset(self):
-        return Faction.objects.with_members()
+        return Faction.objects.with_members(user=self.request.user)
 
 
 @extend_schema_view(
@@ -72,7 +72,7 @@ class OfficeViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("name"))
 
     def get_queryset(self):
-        return Office.objects.with_holders()
+        return Office.objects.with_holders(user=self.request.user)
 
 
 def _span_views(noun):

@@ -70,7 +70,7 @@ class FactionFilterSet(SyncFilterSet):
 
     def filter_at(self, queryset, name, value):
         # Swap the list of members for those current on the day; the factions stay.
-        return queryset.with_members(at=value)
+        return queryset.with_members(at=value, user=getattr(self.request, "user", None))
 
     def changed_since(self, queryset, when):
         return queryset.filter(

@@ -171,9 +171,10 @@ class Alias(models.Model):
 
 
 class FactionQuerySet(models.QuerySet):
-    def with_members(self, at=None):
-        """Factions with their memberships (all, or those that may be current on `at`), in two queries."""
-        memberships = Membership.objects.select_related("actor").order_by_start()
+    def with_members(self, at=None, user=None):
+        """Factions with their memberships (all, or those that may be current on `at`), in two
+        queries; each membership's `started_by`/`ended_by` slug only where `user` may see the event."""
+        memberships = Membership.objects.select_related("actor").with_visible_causes(user).order_by_start()
         if at is not None:
             memberships = memberships.at(at)
         return self.prefetch_related(None).prefetch_related(models.Prefetch("memberships", memberships))
@@ -341,9 +342,14 @@ class Membership(Span):
 
 
 class OfficeQuerySet(models.QuerySet):
-    def with_holders(self):
-        """Offices with their organisation and their tenures in order, in two queries."""
-        tenures = Tenure.objects.select_related("actor", "predecessor", "appointed_by").order_by_start()
+    def with_holders(self, user=None):
+        """Offices with their organisation and their tenures in order, in two queries; each
+        tenure's `started_by`/`ended_by` slug only where `user` may see the event."""
+        tenures = (
+            Tenure.objects.select_related("actor", "predecessor", "appointed_by")
+            .with_visible_causes(user)
+            .order_by_start()
+        )
         return self.select_related("organization").prefetch_related(models.Prefetch("tenures", tenures))
 
 

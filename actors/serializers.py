@@ -1,6 +1,7 @@
 """JSON of actors, factions and offices, as SPEC.md's public contract gives it.
 
-Memberships and tenures are written at their own endpoints (`MembershipSerializer`,
+Aliases and identifiers are written with their actor (the list sent replaces the list held);
+memberships and tenures are written at their own endpoints (`MembershipSerializer`,
 `TenureSerializer`). Every relation a serializer shows is prefetched by the viewset's
 queryset; these classes never query on their own.
 """
@@ -11,9 +12,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.rest.serializers import DirectReadMixin, SlugReferenceField, ValidatedModelSerializer, iso_datetime
+from core.services import unique_slug
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
-from .services import tenure_create
+from .services import actor_save, tenure_create
+
+ALIAS_LANG_DEFAULT = Alias._meta.get_field("lang").default
 
 
 class AliasSerializer(serializers.ModelSerializer):
@@ -26,6 +30,9 @@ class IdentifierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Identifier
         fields = ["scheme", "identifier"]
+        # Uniqueness is checked by the model when the row is saved (`actor_save`), so that an
+        # actor's own identifier sent back unchanged is no clash.
+        validators = []
 
 
 @extend_schema_field({"type": "string", "nullable": True})
@@ -94,8 +101,12 @@ class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
 
     slug = serializers.SlugField(max_length=120, required=False, help_text="Made from the name when not given.")
     sort_name = serializers.CharField(max_length=200, required=False, help_text="The name when not given.")
-    aliases = AliasSerializer(many=True, read_only=True)
-    identifiers = IdentifierSerializer(many=True, read_only=True)
+    aliases = AliasSerializer(
+        many=True, required=False, help_text="Other spellings; a write replaces the list (omit it to keep it)."
+    )
+    identifiers = IdentifierSerializer(
+        many=True, required=False, help_text="Outside identifiers; a write replaces the list (omit it to keep it)."
+    )
     memberships = ActorMembershipSerializer(many=True, read_only=True)
     tenures = ActorTenureSerializer(many=True, read_only=True)
 
@@ -118,14 +129,47 @@ class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
+    def validate_aliases(self, value):
+        return _unique_rows(value, ("name", "lang"), "The same name in the same language")
+
+    def validate_identifiers(self, value):
+        return _unique_rows(value, ("scheme", "identifier"), "The same identifier")
+
+    def save_row(self, instance, validated_data):
+        aliases, identifiers = validated_data.pop("aliases", None), validated_data.pop("identifiers", None)
+        if validated_data.get("slug") == "":
+            validated_data.pop("slug")
+        if not instance.slug and not validated_data.get("slug"):
+            validated_data["slug"] = unique_slug(model=Actor, text=validated_data.get("name", instance.name))
+        return actor_save(
+            actor=instance,
+            user=self.context["request"].user,
+            data=validated_data,
+            aliases=None if aliases is None else [{"lang": ALIAS_LANG_DEFAULT, **item} for item in aliases],
+            identifiers=None if identifiers is None else [dict(item) for item in identifiers],
+        )
+
+
+def _unique_rows(items, names, what):
+    seen = {}
+    for index, item in enumerate(items):
+        key = tuple(item.get(name) for name in names)
+        if key in seen:
+            raise serializers.ValidationError(f"Row {index + 1}: {what} as row {seen[key] + 1}.")
+        seen[key] = index
+    return items
+
 
 class FactionMembershipSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The member's slug.")
     name = serializers.CharField(source="actor.name", read_only=True, help_text="The member's name.")
 
+    started_by = SpanEventField(help_text="Slug of the event that began the membership, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the membership, or null.")
+
     class Meta:
         model = Membership
-        fields = ["id", "actor", "name", "role", "start_date", "end_date"]
+        fields = ["id", "actor", "name", "role", "start_date", "end_date", "started_by", "ended_by"]
 
 
 class FactionSerializer(ValidatedModelSerializer):
@@ -154,9 +198,22 @@ class OfficeTenureSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True, help_text="Slug of who made the appointment."
     )
 
+    started_by = SpanEventField(help_text="Slug of the event that began the tenure, or null.")
+    ended_by = SpanEventField(help_text="Slug of the event that ended the tenure, or null.")
+
     class Meta:
         model = Tenure
-        fields = ["id", "actor", "name", "start_date", "end_date", "predecessor", "appointed_by"]
+        fields = [
+            "id",
+            "actor",
+            "name",
+            "start_date",
+            "end_date",
+            "predecessor",
+            "appointed_by",
+            "started_by",
+            "ended_by",
+        ]
 
 
 class OfficeSerializer(ValidatedModelSerializer):

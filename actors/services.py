@@ -1,13 +1,15 @@
-"""Writes about who holds what: a new tenure closes the open one of a one-seat office.
+"""Writes about who is who: an actor with its names and identifiers; a new tenure closes the
+open one of a one-seat office.
 
 Keyword-only, atomic, `full_clean()` before each save, the acting user named in history.
 Fixture loads never come here: they record what sources say, overlaps and all.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Tenure
+from .models import Alias, Identifier, Tenure
 
 
 def _save(row, user):
@@ -50,3 +52,71 @@ def tenure_create(*, tenure, user):
 def closed_message(closed):
     """What a curator is told about the tenures a new one closed."""
     return "; ".join(f"Ended {tenure.actor}'s tenure as {tenure.office} on {tenure.end_display}." for tenure in closed)
+
+
+def error_messages(error):
+    """A ValidationError's messages, each prefixed by its field's name ("title: ...")."""
+    return [
+        f"{'' if name == '__all__' else name + ': '}{message}"
+        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
+        for message in messages
+    ]
+
+
+def row_error(field, index, error):
+    """A nested row's ValidationError, reported under its list and row number ("aliases: Row 2: ...")."""
+    return ValidationError({field: [f"Row {index + 1}: {message}" for message in error_messages(error)]})
+
+
+def _replace_rows(*, actor, model, field, key_names, items, user):
+    """Make `actor`'s rows of `model` exactly `items` (dicts), matched by `key_names`; rows that
+    match keep their id and history, others are deleted or created. Returns whether anything changed."""
+    wanted = {tuple(item[name] for name in key_names): (index, item) for index, item in enumerate(items)}
+    changed = False
+    for row in model.objects.filter(actor=actor).order_by("pk"):
+        match = wanted.pop(tuple(getattr(row, name) for name in key_names), None)
+        if match is None:
+            row._history_user = user
+            row.delete()
+            changed = True
+            continue
+        index, item = match
+        updates = {name: value for name, value in item.items() if getattr(row, name) != value}
+        if updates:
+            for name, value in updates.items():
+                setattr(row, name, value)
+            _save_row(row, user, field, index)
+            changed = True
+    for index, item in sorted(wanted.values(), key=lambda pair: pair[0]):
+        _save_row(model(actor=actor, **item), user, field, index)
+        changed = True
+    return changed
+
+
+def _save_row(row, user, field, index):
+    try:
+        _save(row, user)
+    except ValidationError as error:
+        raise row_error(field, index, error) from error
+
+
+@transaction.atomic
+def actor_save(*, actor, user, data, aliases=None, identifiers=None):
+    """Save `actor` with `data` (its own fields) and, when given, make its aliases and identifiers
+    exactly the lists given (dicts of name and lang; of scheme and identifier), as an event's
+    participants are replaced. An invalid row is a ValidationError naming the list and row."""
+    for name, value in data.items():
+        setattr(actor, name, value)
+    _save(actor, user)
+    if aliases is not None:
+        _replace_rows(actor=actor, model=Alias, field="aliases", key_names=("name", "lang"), items=aliases, user=user)
+    if identifiers is not None:
+        _replace_rows(
+            actor=actor,
+            model=Identifier,
+            field="identifiers",
+            key_names=("scheme", "identifier"),
+            items=identifiers,
+            user=user,
+        )
+    return actor

@@ -52,8 +52,13 @@ FIXTURES_USERNAME = "fixtures"
 
 def fixtures_user():
     """The system user that loads name in history: inactive, and no password opens it."""
+    return system_user(username=FIXTURES_USERNAME)
+
+
+def system_user(*, username):
+    """An inactive user no password opens and with no permissions, named in history by scripts."""
     user, created = get_user_model().objects.get_or_create(
-        username=FIXTURES_USERNAME, defaults={"is_active": False, "is_staff": False}
+        username=username, defaults={"is_active": False, "is_staff": False}
     )
     if created:
         user.set_unusable_password()

@@ -13,6 +13,7 @@ from core.models import Tombstone
 from core.services import unique_slug
 
 from .admin_filters import DateRangeFilter, FactionFilter, ParticipantFilter
+from .admin_import import EventImportAdminMixin
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
 from .services import (
     SPAN_ENDING_TYPES,
@@ -115,7 +116,7 @@ def end_open_spans(modeladmin, request, queryset):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(EventImportAdminMixin, HistoryAdmin):
     form = EventAdminForm
     list_display = ["title", "when", "type", "status", "updated_at"]
     list_filter = [

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
+from actors.services import row_error
 from core.models import Tombstone
 from core.services import tombstone_if_renamed, tombstone_record, unique_slug
 
@@ -57,16 +58,6 @@ def _check_publishable(event):
     event.check_cited(citation_count=Citation.objects.filter(event=event).count())
 
 
-def _row_error(field, index, error):
-    """A nested row's ValidationError, reported under the list it came in ("participants")."""
-    messages = [
-        f"{'' if name == '__all__' else name + ': '}{message}"
-        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
-        for message in messages
-    ]
-    return ValidationError({field: [f"Row {index + 1}: {message}" for message in messages]})
-
-
 def _replace_participants(event, participants, user):
     """Make the event's participants exactly `participants`, touching only what differs."""
     wanted = {(item["actor"].pk, item["role"].pk): item for item in participants}
@@ -85,7 +76,7 @@ def _replace_participants(event, participants, user):
         try:
             _save(participation, user)
         except ValidationError as error:
-            raise _row_error("participants", index, error) from error
+            raise row_error("participants", index, error) from error
         wanted.pop((item["actor"].pk, item["role"].pk))
 
 
@@ -111,7 +102,7 @@ def _replace_citations(event, citations, user):
         try:
             _save(citation, user)
         except ValidationError as error:
-            raise _row_error("citations", index, error) from error
+            raise row_error("citations", index, error) from error
         wanted.pop((item["source"].pk, item["quote"]))
 
 

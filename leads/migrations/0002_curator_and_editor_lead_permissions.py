@@ -1,12 +1,12 @@
 """Leads belong to the same roles as the events they become: Curators read, triage and register
-feeds; Editors may also delete them (events/migrations/0008 made the groups)."""
+feeds; Editors see them and may delete them (events/migrations/0008 made the groups)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {
     "Curator": [f"{action}_{model}" for model in ("feed", "lead") for action in ("add", "change", "view")],
-    "Editor": ["delete_feed", "delete_lead"],
+    "Editor": ["delete_feed", "delete_lead", "view_feed", "view_lead"],
 }
 
 

@@ -90,6 +90,10 @@ def queries_for(client, path):
         "/api/v1/factions/?page_size=200",
         "/api/v1/factions/?page_size=200&at=2017-01-01",
         "/api/v1/offices/?page_size=200",
+        "/api/v1/memberships/?page_size=200",
+        "/api/v1/memberships/?page_size=200&at=2017-01-01",
+        "/api/v1/tenures/?page_size=200",
+        "/api/v1/tenures/?page_size=200&at=2017-01-01",
         "/api/v1/sources/?page_size=200",
         "/api/v1/tombstones/?page_size=200",
         "/api/v1/events/?format=csv",
@@ -108,7 +112,17 @@ def test_anonymous_list_makes_the_same_queries_for_5_rows_as_for_500(path):
     assert not any("COUNT(" in sql.upper() for sql in many)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/events/?page_size=200", "/api/v1/actors/?page_size=200"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/?page_size=200",
+        "/api/v1/actors/?page_size=200",
+        "/api/v1/memberships/?page_size=200",
+        "/api/v1/tenures/?page_size=200",
+        "/api/v1/factions/?page_size=200",
+        "/api/v1/offices/?page_size=200",
+    ],
+)
 def test_curator_list_makes_the_same_queries_for_5_rows_as_for_500(curator, path):
     client = token_client(curator)
     add_rows(0, 5)

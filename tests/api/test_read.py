@@ -154,7 +154,16 @@ def test_faction_lists_its_members_and_at_keeps_those_current_that_day():
     assert everyone["orientation"] == "pro-Russian"
     assert [member["actor"] for member in everyone["memberships"]] == ["early", "late"]
     assert in_2017["memberships"] == [
-        {"id": late.pk, "actor": "late", "name": "Late", "role": "member", "start_date": "2016", "end_date": ""}
+        {
+            "id": late.pk,
+            "actor": "late",
+            "name": "Late",
+            "role": "member",
+            "start_date": "2016",
+            "end_date": "",
+            "started_by": None,
+            "ended_by": None,
+        }
     ]
     assert [member["actor"] for member in listed_2011[0]["memberships"]] == ["early"]
 
@@ -177,8 +186,26 @@ def test_office_shows_its_organisation_and_holders():
             "end_date": "",
             "predecessor": None,
             "appointed_by": None,
+            "started_by": None,
+            "ended_by": None,
         }
     ]
+
+
+def test_faction_and_office_name_the_events_that_began_and_ended_a_span_readers_may_see(curator):
+    published = EventFactory(slug="appointed", status=Event.Status.PUBLISHED)
+    draft = EventFactory(slug="detained-draft", status=Event.Status.DRAFT)
+    MembershipFactory(faction=FactionFactory(slug="old-guard"), started_by=published, ended_by=draft, end_date="2022")
+    TenureFactory(office=OfficeFactory(slug="knb-chair"), started_by=published, ended_by=draft, end_date="2022")
+    causes = {"anonymous": ("appointed", None), "curator": ("appointed", "detained-draft")}
+
+    for reader, client in (("anonymous", anonymous_client()), ("curator", token_client(curator))):
+        faction = client.get("/api/v1/factions/old-guard/").json()["memberships"][0]
+        on_the_day = client.get("/api/v1/factions/old-guard/?at=2017-01-01").json()["memberships"][0]
+        office = client.get("/api/v1/offices/knb-chair/").json()["tenures"][0]
+        listed = client.get("/api/v1/offices/").json()["results"][0]["tenures"][0]
+        for span in (faction, on_the_day, office, listed):
+            assert (span["started_by"], span["ended_by"]) == causes[reader], reader
 
 
 def test_source_is_fetched_by_id():
