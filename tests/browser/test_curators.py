@@ -16,7 +16,7 @@ GROUPS = importlib.import_module("events.migrations.0008_curator_and_editor_grou
 GROUPS = {
     **GROUPS,
     "Editor": GROUPS["Editor"]
-    + importlib.import_module("events.migrations.0010_editor_views_what_it_publishes").EDITOR_VIEWS,
+    + importlib.import_module("events.migrations.0011_editor_views_what_it_publishes").EDITOR_VIEWS,
 }
 
 
@@ -100,7 +100,7 @@ def test_curator_enters_a_detention_that_an_editor_publishes_and_readers_find(
     # The editor publishes it.
     log_in(page, live_server, "editor")
     page.goto(live_server.url + "/admin/events/event/")
-    page.get_by_role("link", name="Massimov detained").click()
+    page.get_by_role("link", name="Massimov detained", exact=True).click()
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
@@ -120,8 +120,14 @@ def test_curator_enters_a_detention_that_an_editor_publishes_and_readers_find(
     office_json = page.request.get(live_server.url + "/api/v1/offices/knb-chairman/").json()
     assert office_json["tenures"][0]["end_date"] == "2022-01-06"
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Massimov detained").click()
+    page.get_by_role("link", name="Massimov detained", exact=True).click()
     expect(page.get_by_role("heading", name="Massimov detained")).to_be_visible()
     expect(page.get_by_text("detained on suspicion of high treason")).to_be_visible()
     page.screenshot(path=tmp_path / "5-public-page.png", full_page=True)
+    # The board compared across the detention names him leaving the office, and why.
+    page.goto(live_server.url + "/as-of/2022-01-07/?compare=2022-01-05")
+    changes = page.locator("section", has_text="What changed")
+    expect(changes).to_contain_text("Karim Massimov")
+    expect(changes).to_contain_text("Massimov detained")
+    page.screenshot(path=tmp_path / "6-board.png", full_page=True)
     assert Tenure.objects.get(office=Office.objects.get(slug="knb-chairman")).ended_by.slug == "massimov-detained"
