@@ -90,6 +90,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="Measure only these operations.")
+    parser.add_argument("--import-events", type=int, default=10_000, help="How many events bulk_import writes.")
     arguments = parser.parse_args(argv)
     configure_environment()
     ensure_database(os.environ["DATABASE_URL"])
@@ -102,12 +103,14 @@ def main(argv=None):
 
     actors, events = SIZES[arguments.size]
     prepare(actors, events, arguments.seed)
-    results = measure(repetitions=arguments.repetitions, only=arguments.only)
+    results = measure(repetitions=arguments.repetitions, only=arguments.only, import_events=arguments.import_events)
     print(
         f"\nSize {arguments.size} ({actors:,} actors, {events:,} events) on {connection.vendor}, "
         f"{arguments.repetitions} repetitions each:\n"
     )
     print(table(results))
+    if arguments.only and RESULTS.exists():  # a partial run updates the rows it measured
+        results = {**json.loads(RESULTS.read_text()), **results}
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {RESULTS.name}.")
 
