@@ -241,20 +241,8 @@ class Event(DatedModel, TimestampedModel):
             models.Index(
                 fields=["type", "sort_date", "id"], name="event_type_sort_idx", condition=Q(status="published")
             ),
-            # The timeline's default, newest first (a backward scan of the above puts NULLs first).
-            models.Index(
-                F("sort_date").desc(nulls_last=True),
-                F("id").desc(nulls_last=True),
-                name="event_published_newest_idx",
-                condition=Q(status="published"),
-            ),
-            models.Index(
-                F("type"),
-                F("sort_date").desc(nulls_last=True),
-                F("id").desc(nulls_last=True),
-                name="event_type_newest_idx",
-                condition=Q(status="published"),
-            ),
+            # Newest first, overall and per type: PostgreSQL only, so in migration 0011 (SQLite
+            # cannot index NULLS LAST, and a backward scan of the above puts NULLs first).
         ]
         permissions = [("publish_event", "Can publish and retract events")]
         constraints = [
