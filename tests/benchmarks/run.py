@@ -109,8 +109,6 @@ def main(argv=None):
         f"{arguments.repetitions} repetitions each:\n"
     )
     print(table(results))
-    if arguments.only and RESULTS.exists():  # a partial run updates the rows it measured
-        results = {**json.loads(RESULTS.read_text()), **results}
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {RESULTS.name}.")
 
