@@ -17,6 +17,7 @@ import time
 
 from anyascii import anyascii
 from django.db import connection, transaction
+from django.utils.text import slugify
 
 from actors.models import Actor, Alias, Faction, Membership, Office, Tenure
 
@@ -230,7 +231,7 @@ class Generator:
                 name, sort_name, names = self.person_names(index)
                 born = self.random.randint(1930, 1985)
                 actor = Actor(
-                    slug=f"{anyascii(name).lower().replace(' ', '-')}-{index}",
+                    slug=f"{slugify(anyascii(name))}-{index}",  # slugify drops the apostrophe of Gul'nara
                     name=name,
                     sort_name=sort_name,
                     kind=Actor.Kind.PERSON,

@@ -241,6 +241,8 @@ class Event(DatedModel, TimestampedModel):
             models.Index(
                 fields=["type", "sort_date", "id"], name="event_type_sort_idx", condition=Q(status="published")
             ),
+            # Newest first, overall and per type: PostgreSQL only, so in migration 0011 (SQLite
+            # cannot index NULLS LAST, and a backward scan of the above puts NULLs first).
         ]
         permissions = [("publish_event", "Can publish and retract events")]
         constraints = [

@@ -8,6 +8,7 @@ rows with hand-written SQL (`baselines.py`). `run.py` prepares the database and 
 """
 
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass
@@ -21,10 +22,13 @@ from actors.models import Actor
 from actors.names import query_tokens
 from events.models import Event, EventType
 
-from . import baselines
+from . import baselines, bulk, page_baselines
 
 SEARCH = "nazarbaev"
 WINDOW = ("2000", "2019")
+BOARD_DAYS = ("2015-06-30", "2005-06-30")
+IMPORT_EVENTS = 10_000
+IMPORT_REPETITIONS = 1  # event_create takes ~30 ms an event: 10,000 take 5 minutes a run
 
 
 @dataclass
@@ -33,19 +37,41 @@ class Operation:
     run: object  # () -> bytes: what the operation answers
     baseline: object  # () -> bytes: the same, without the framework
     compare: object = None  # (answer, baseline answer) -> the parts that must agree, or None to skip
+    repetitions: int | None = None  # fewer than the run's, for an operation that takes seconds
 
 
 def api_results(body):
     return json.loads(body)["results"]
 
 
-def get(client, url):
+def get(client, *urls):
+    """A request to each of `urls`, in turn; their bodies joined."""
+
     def request():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.content[:300])
-        return response.content
+        bodies = []
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            bodies.append(response.content)
+        return b"".join(bodies)
 
     return request
+
+
+def linked(pattern):
+    """The addresses a page links to under `pattern` ("events", "actors"), in order (sorted if unordered)."""
+    return lambda page: re.findall(rf'href="/{pattern}/([^/"]+)/"', page.decode())
+
+
+def same_events(answer, base):
+    """The timeline and its baseline list the same events in the same order."""
+    events = re.compile(r'<h3 class="event-title"><a href="/events/([^/"]+)/"|<h3><a href="/events/([^/"]+)/"')
+    return ([a or b for a, b in events.findall(text.decode())] for text in (answer, base))
+
+
+def same_people(answer, base):
+    """The board and its baseline name the same people as often (a person per line or change)."""
+    return (sorted(linked("actors")(text)) for text in (answer, base))
 
 
 def subjects():
@@ -62,7 +88,7 @@ def subjects():
     return busiest, event_type, deep
 
 
-def operations():
+def operations(*, import_events=IMPORT_EVENTS):
     busiest, event_type, (deep_date, deep_pk) = subjects()
     anonymous, staff = Client(), Client()
     admin = get_user_model().objects.filter(
@@ -107,7 +133,33 @@ def operations():
             get(staff, "/admin/events/event/"),
             baselines.admin_event_changelist,
         ),
+        Operation(
+            "timeline_page",
+            get(
+                anonymous,
+                f"/?actor={busiest}&type={event_type}&date_after={WINDOW[0]}&date_before={WINDOW[1]}",
+            ),
+            lambda: page_baselines.timeline_page(
+                actor=busiest, event_type=event_type, first_day=first_day, last_day=last_day
+            ),
+            same_events,
+        ),
+        Operation(
+            "as_of_board",
+            get(anonymous, f"/as-of/{BOARD_DAYS[0]}/", f"/as-of/{BOARD_DAYS[0]}/?compare={BOARD_DAYS[1]}"),
+            lambda: page_baselines.as_of_board(BOARD_DAYS[0]) + page_baselines.as_of_board(*BOARD_DAYS),
+            same_people,
+        ),
     ]
+    rows = bulk.import_rows(import_events)
+    listed.append(
+        Operation(
+            "bulk_import",
+            bulk.through_service(rows, admin),
+            bulk.through_copy(rows),
+            repetitions=IMPORT_REPETITIONS,
+        )
+    )
     return listed
 
 
@@ -144,18 +196,24 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(*, repetitions=30, warmup=3, only=None):
-    """Every operation `repetitions` times, each time followed by its baseline."""
+def measure(*, repetitions=30, warmup=3, only=None, import_events=IMPORT_EVENTS):
+    """Every operation `repetitions` times (or its own fewer), each time followed by its baseline."""
     results = {}
-    for operation in operations():
+    for operation in operations(import_events=import_events):
         if only and operation.name not in only:
             continue
-        check(operation)
-        for _ in range(warmup):
-            operation.run(), operation.baseline()
-        queries = count_queries(operation.run)
         mine, theirs = [], []
-        for _ in range(repetitions):
+        if operation.repetitions is None:
+            check(operation)
+            for _ in range(warmup):
+                operation.run(), operation.baseline()
+            queries = count_queries(operation.run)
+        else:
+            # An operation that takes seconds is neither warmed up nor run twice to count its
+            # queries: the first timed run counts them (the counter costs microseconds a query).
+            queries = count_queries(lambda run=operation.run, into=mine: into.append(timed(run)))
+            theirs.append(timed(operation.baseline))
+        while len(mine) < min(repetitions, operation.repetitions or repetitions):
             mine.append(timed(operation.run))
             theirs.append(timed(operation.baseline))
         median, base = statistics.median(mine), statistics.median(theirs)

@@ -90,6 +90,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="Measure only these operations.")
+    parser.add_argument("--import-events", type=int, default=10_000, help="How many events bulk_import writes.")
     arguments = parser.parse_args(argv)
     configure_environment()
     ensure_database(os.environ["DATABASE_URL"])
@@ -102,7 +103,7 @@ def main(argv=None):
 
     actors, events = SIZES[arguments.size]
     prepare(actors, events, arguments.seed)
-    results = measure(repetitions=arguments.repetitions, only=arguments.only)
+    results = measure(repetitions=arguments.repetitions, only=arguments.only, import_events=arguments.import_events)
     print(
         f"\nSize {arguments.size} ({actors:,} actors, {events:,} events) on {connection.vendor}, "
         f"{arguments.repetitions} repetitions each:\n"
