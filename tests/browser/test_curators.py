@@ -16,7 +16,7 @@ GROUPS = importlib.import_module("events.migrations.0008_curator_and_editor_grou
 GROUPS = {
     **GROUPS,
     "Editor": GROUPS["Editor"]
-    + importlib.import_module("events.migrations.0011_editor_views_what_it_publishes").EDITOR_VIEWS,
+    + importlib.import_module("events.migrations.0012_editor_views_what_it_publishes").EDITOR_VIEWS,
 }
 
 

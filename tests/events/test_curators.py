@@ -35,7 +35,7 @@ def test_the_groups_have_exactly_their_permissions():
     models += ["event", "participation", "citation", "source", "eventtype", "participantrole"]
     models += ["feed", "lead"]
     assert curator == {f"{action}_{model}" for model in models for action in ("add", "change", "view")}
-    # Editors see everything they publish (events 0011, leads 0002), and change only the event.
+    # Editors see everything they publish (events 0012, leads 0002), and change only the event.
     assert editor == {"publish_event", "change_event"} | {
         f"{a}_{model}" for model in models for a in ("delete", "view")
     }

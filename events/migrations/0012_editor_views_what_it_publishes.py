@@ -22,6 +22,6 @@ def add_views(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0010_performance_indexes")]
+    dependencies = [("events", "0011_newest_first_indexes")]
 
     operations = [migrations.RunPython(add_views, migrations.RunPython.noop)]
