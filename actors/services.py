@@ -9,13 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from core.services import validated_save
+
 from .models import Alias, Identifier, Tenure
-
-
-def _save(row, user):
-    row._history_user = user
-    row.full_clean()
-    row.save()
 
 
 @transaction.atomic
@@ -41,11 +37,11 @@ def tenure_create(*, tenure, user):
             previous.end_date = tenure.start_date
             if tenure.started_by_id and not previous.ended_by_id:
                 previous.ended_by_id = tenure.started_by_id
-            _save(previous, user)
+            validated_save(previous, user)
             closed.append(previous)
     if closed and not tenure.predecessor_id:
         tenure.predecessor = closed[-1].actor
-    _save(tenure, user)
+    validated_save(tenure, user)
     return closed
 
 
@@ -95,7 +91,7 @@ def _replace_rows(*, actor, model, field, key_names, items, user):
 
 def _save_row(row, user, field, index):
     try:
-        _save(row, user)
+        validated_save(row, user)
     except ValidationError as error:
         raise row_error(field, index, error) from error
 
@@ -107,7 +103,7 @@ def actor_save(*, actor, user, data, aliases=None, identifiers=None):
     participants are replaced. An invalid row is a ValidationError naming the list and row."""
     for name, value in data.items():
         setattr(actor, name, value)
-    _save(actor, user)
+    validated_save(actor, user)
     if aliases is not None:
         _replace_rows(actor=actor, model=Alias, field="aliases", key_names=("name", "lang"), items=aliases, user=user)
     if identifiers is not None:

@@ -23,6 +23,14 @@ def unique_slug(*, model, text, max_length=None, field="slug"):
     return candidate
 
 
+def validated_save(row, user=None):
+    """Save one row as every service write does: its model's rules checked first (`full_clean`),
+    its history row naming `user`."""
+    row._history_user = user
+    row.full_clean()
+    row.save()
+
+
 def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):
     """Note that the record `kind`/`key` left the API for `reason`, so mirrors can drop it."""
     tombstone = Tombstone(kind=kind, key=str(key), reason=reason, public=public, replaced_by=replaced_by or "")

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
 from actors.services import row_error
 from core.models import Tombstone
-from core.services import tombstone_if_renamed, tombstone_record, unique_slug
+from core.services import tombstone_if_renamed, tombstone_record, unique_slug, validated_save
 
 from .models import Citation, Event, Participation
 
@@ -47,12 +47,6 @@ def event_check_status_change(*, user, current, new):
     raise PermissionDenied("Publishing, retracting or unpublishing an event needs the “can publish events” permission.")
 
 
-def _save(row, user):
-    row._history_user = user
-    row.full_clean()
-    row.save()
-
-
 def _check_publishable(event):
     """A published event cites at least one source (checked when it is published or its citations change)."""
     event.check_cited(citation_count=Citation.objects.filter(event=event).count())
@@ -68,13 +62,13 @@ def _replace_participants(event, participants, user):
             participation.delete()
         elif participation.note != item.get("note", participation.note):
             participation.note = item["note"]
-            _save(participation, user)
+            validated_save(participation, user)
     for index, item in enumerate(participants):
         if (item["actor"].pk, item["role"].pk) not in wanted:
             continue
         participation = Participation(event=event, actor=item["actor"], role=item["role"], note=item.get("note", ""))
         try:
-            _save(participation, user)
+            validated_save(participation, user)
         except ValidationError as error:
             raise row_error("participants", index, error) from error
         wanted.pop((item["actor"].pk, item["role"].pk))
@@ -94,13 +88,13 @@ def _replace_citations(event, citations, user):
         for name in changed:
             setattr(citation, name, item[name])
         if changed:
-            _save(citation, user)
+            validated_save(citation, user)
     for index, item in enumerate(citations):
         if (item["source"].pk, item["quote"]) not in wanted:
             continue
         citation = Citation(event=event, **{name: value for name, value in item.items() if name != "event"})
         try:
-            _save(citation, user)
+            validated_save(citation, user)
         except ValidationError as error:
             raise row_error("citations", index, error) from error
         wanted.pop((item["source"].pk, item["quote"]))
@@ -142,7 +136,7 @@ def event_create(
         parent=parent,
     )
     event.slug = slug or unique_slug(model=Event, text=title)
-    _save(event, user)
+    validated_save(event, user)
     if related:
         event.related.set(related)
     _replace_participants(event, participants, user)
@@ -166,7 +160,7 @@ def event_update(*, event, user, data):
             setattr(event, name, data[name])
     if not event.slug:
         event.slug = old_slug
-    _save(event, user)
+    validated_save(event, user)
     if "related" in data:
         event.related.set(data["related"])
     if "participants" in data:
@@ -224,7 +218,7 @@ def _move_rows(rows, field, keep, user, twin_fields=()):
                 claim = type(row)._meta.model_name
                 for citation in Citation.objects.filter(**{claim: row}):
                     setattr(citation, claim, twin)
-                    _save(citation, user)
+                    validated_save(citation, user)
             row.delete()
             continue
         row.save()
@@ -254,7 +248,7 @@ def actor_merge(*, keep, lose, user):
     # One person cannot have succeeded themselves: a link between the two records goes.
     for tenure in Tenure.objects.filter(actor=keep, predecessor=lose):
         tenure.predecessor = None
-        _save(tenure, user)
+        validated_save(tenure, user)
     _move_rows(Tenure.objects.filter(predecessor=lose), "predecessor", keep, user)
     _move_rows(Tenure.objects.filter(appointed_by=lose), "appointed_by", keep, user)
     _move_rows(Office.objects.filter(organization=lose), "organization", keep, user)
@@ -294,7 +288,7 @@ def event_end_spans(*, event, user):
         span.end_date = event.date
         span.ended_by = event
         try:
-            _save(span, user)
+            validated_save(span, user)
         except ValidationError as error:
             raise ValidationError(f"{span}: {' '.join(error.messages)}") from error
     return spans

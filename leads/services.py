@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Actor
-from core.services import unique_slug
+from core.services import unique_slug, validated_save
 from events.models import Event, EventType, ParticipantRole, Source
 from events.services import event_create
 
@@ -60,12 +60,6 @@ def _valid_link(link):
     return link if len(link) <= Lead._meta.get_field("link").max_length else ""
 
 
-def _save(row, user=None):
-    row._history_user = user
-    row.full_clean()
-    row.save()
-
-
 @transaction.atomic
 def _store_entries(*, feed, entries, matcher, types, report):
     known = Lead.objects.filter(feed=feed).values_list("entry_id", "link")
@@ -90,7 +84,7 @@ def _store_entries(*, feed, entries, matcher, types, report):
             matched=match.matched,
             suggested_type=types.get(suggest(entry.title, entry.summary)),
         )
-        _save(lead)
+        validated_save(lead)
         lead.actors.set(match.actors)
         lead.candidates.set(match.candidates)
         known_ids.add(entry.entry_id)
@@ -119,7 +113,7 @@ def leads_fetch(*, feeds):
             _store_entries(feed=feed, entries=entries, matcher=matcher, types=types, report=report)
         feed.last_fetched = timezone.now()
         feed.last_error = report.error
-        _save(feed)
+        validated_save(feed)
     return result
 
 
@@ -170,7 +164,7 @@ def lead_convert(*, lead, user):
     day = published.astimezone(datetime.UTC).date().isoformat()
     source = _lead_source(lead, day)
     if source.pk is None:
-        _save(source, user)
+        validated_save(source, user)
     candidate_ids = set(lead.candidates.values_list("pk", flat=True))
     participants = [
         {
@@ -202,7 +196,7 @@ def lead_convert(*, lead, user):
     )
     lead.status = Lead.Status.CONVERTED
     lead.converted_event = event
-    _save(lead, user)
+    validated_save(lead, user)
     return event
 
 
@@ -217,5 +211,5 @@ def lead_dismiss(*, lead, user, reason):
         raise ValidationError(f"This lead is already {lead.get_status_display().lower()}.")
     lead.status = Lead.Status.DISMISSED
     lead.dismiss_reason = reason
-    _save(lead, user)
+    validated_save(lead, user)
     return lead

@@ -13,7 +13,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from core.ordering import BIGINT_MAX
-from core.services import unique_slug
+from core.services import unique_slug, validated_save
 
 from .filters import SLUG_PATTERN
 
@@ -80,9 +80,7 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
             setattr(instance, name, value)
         if self.slug_source and not instance.slug:
             instance.slug = unique_slug(model=type(instance), text=getattr(instance, self.slug_source))
-        instance._history_user = self.context["request"].user
-        instance.full_clean()
-        instance.save()
+        validated_save(instance, self.context["request"].user)
         return instance
 
 
