@@ -43,7 +43,7 @@ class LeadFilterSet(SyncFilterSet):
         fields = ["status", "actor", "feed", "suggested_type", "updated_since"]
 
     def filter_actor(self, queryset, name, value):
-        return queryset.filter(pk__in=Lead.actors.through.objects.filter(actor__slug__in=value).values("lead_id"))
+        return queryset.filter(pk__in=Lead.actors.through.objects.filter(actor_id__in=value.pks).values("lead_id"))
 
     def filter_suggested_type(self, queryset, name, value):
-        return queryset.filter(suggested_type__slug__in=value)
+        return queryset.filter(suggested_type_id__in=value.pks)
