@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared records"
 
     def ready(self):
-        from . import security
+        from . import page_cache, security
+        from .models import Tombstone
 
         security.connect()
+        page_cache.watch(Tombstone)

@@ -1,5 +1,6 @@
 """Answers every response shares, whatever view made it: a content security policy, a 413 for
-an oversized body, a 503 while the database is unreachable, and a log line for a refused write.
+an oversized body, a 503 while the database is unreachable, a log line for a refused write,
+and readers' pages from the shared cache.
 
 Errors under /api/ are JSON, as the API's own are; elsewhere they are a plain sentence.
 """
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+
+from core import page_cache
 
 security_log = logging.getLogger("kzwatch.security")
 
@@ -109,4 +112,26 @@ class RefusedWriteLogMiddleware:
                 request.META.get("REMOTE_ADDR"),
                 response.status_code,
             )
+        return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Pages and feeds for readers without credentials, from the cache (the API keeps its own: its
+    throttle and ETags run first; see `core.rest.viewsets`). The admin is never cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not page_cache.may_serve(request) or request.path.startswith(settings.PAGE_CACHE_SKIP):
+            return self.get_response(request)
+        key = page_cache.cache_key(request)
+        stored = page_cache.cached(key)
+        if stored is not None:
+            return stored
+        response = self.get_response(request)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.add_post_render_callback(lambda rendered: page_cache.keep(request, rendered, key))
+        else:
+            page_cache.keep(request, response, key)
         return response

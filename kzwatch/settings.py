@@ -13,6 +13,8 @@ TLS_PROXY     "1" behind a proxy that terminates TLS and sets X-Forwarded-Proto:
 CACHE_URL     redis://host:port/db for a Redis cache; the default is a table in the database,
               so the throttle and the cache are shared by every worker either way (the tests
               use locmem://, one process's memory)
+PAGE_CACHE_SECONDS how long a page or API answer made for readers without credentials is kept
+              at most (300 by default; 0 turns it off); any public change ends it at once
 STATIC_ROOT   where collectstatic writes; `staticfiles/` beside manage.py by default
 """
 
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "core.middleware.RequestTooLargeMiddleware",
     "core.middleware.RefusedWriteLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Readers without credentials get pages from the shared cache (core/page_cache.py).
+    "core.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -213,6 +217,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
         }
     }
+
+# Pages and API answers for readers without credentials are kept in that cache until a public
+# record changes (core/page_cache.py), at most this long. The admin is never kept; the API keeps
+# its answers itself, after its throttle.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_SKIP = ("/admin/", "/api/", "/" + STATIC_URL)
 
 # `manage.py backup` writes date-times to the microsecond (Django's "json" keeps milliseconds).
 SERIALIZATION_MODULES = {"json-exact": "core.exactjson"}

@@ -29,6 +29,21 @@ def shared_path():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (one process's memory in tests): no page kept by an
+    earlier test, whose rows are gone, and a fresh throttle count."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For tests that count what a view itself asks the database: no answer from the readers' cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing real passwords costs a third of a second each; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

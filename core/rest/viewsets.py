@@ -16,6 +16,7 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core import page_cache
 from core.ordering import BIGINT_MAX
 from core.services import resource_delete, tombstone_if_renamed
 
@@ -44,6 +45,14 @@ def if_none_match_satisfied(header, etag):
     return "*" in tags or etag in tags
 
 
+class ServedFromCache(Exception):
+    """The answer was found in the readers' cache; `handle_exception` returns it."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
 class ConditionalGetMixin:
     """ETags on every JSON answer to GET, lists included, and 304 Not Modified for a current copy.
 
@@ -51,10 +60,31 @@ class ConditionalGetMixin:
     between users who see different rows (drafts). Answers vary by the credentials, and by
     `Accept` where the format is negotiated, so a shared cache never hands one client's answer
     to another.
+
+    Requests without credentials are answered from `core.page_cache` once the throttle has
+    let them through, and a fresh 200 for them is kept there.
     """
+
+    cache_key = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if page_cache.may_serve(request._request):
+            self.cache_key = page_cache.cache_key(request._request)
+            stored = page_cache.cached(self.cache_key)
+            if stored is not None:
+                raise ServedFromCache(stored)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ServedFromCache):
+            return exc.response
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if self.cache_key and isinstance(response, Response) and response.status_code == 200:
+            key, plain_request = self.cache_key, request._request
+            response.add_post_render_callback(lambda rendered: page_cache.keep(plain_request, rendered, key))
         patch_vary_headers(response, ["Authorization", "Cookie"])
         if len(self.get_renderers()) > 1:
             patch_vary_headers(response, ["Accept"])
@@ -63,7 +93,11 @@ class ConditionalGetMixin:
             return response
         if renderer.format != "json":
             return response
-        etag = response.get("ETag") or representation_etag(response.data)
+        etag = response.get("ETag")
+        if etag is None and isinstance(response, Response):
+            etag = representation_etag(response.data)
+        if etag is None:
+            return response
         response["ETag"] = etag
         if if_none_match_satisfied(request.headers.get("If-None-Match"), etag):
             not_modified = HttpResponseNotModified()

@@ -10,7 +10,8 @@ from events.models import Citation, Event, Participation, Source
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import EventTypeFactory, ParticipantRoleFactory
 
-pytestmark = pytest.mark.django_db
+# The views' own queries, not the readers' cache (tests/test_page_cache.py covers that).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def derived(rows):

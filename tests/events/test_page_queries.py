@@ -8,7 +8,8 @@ from events.models import Citation, Event, Participation, Source
 from tests.api.test_queries import add_rows, derived, queries_for
 from tests.factories import ActorFactory, EventFactory, FactionFactory, OfficeFactory, ParticipantRoleFactory
 
-pytestmark = pytest.mark.django_db
+# The views' own queries, not the readers' cache (tests/test_page_cache.py covers that).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import random
 import uuid
 from urllib.parse import urlparse
 
+import requests
 from locust import HttpUser, between, events, task
 
 TOKEN = os.environ.get("KZWATCH_LOAD_TOKEN", "")
@@ -17,29 +18,21 @@ BOARD_DATES = ["2017-09-01", "2019-06-01", "2022-01-15", "2023-06-01"]
 
 
 @events.test_start.add_listener
-def refuse_remote_targets(environment, **kwargs):
+def before_the_run(environment, **kwargs):
+    """Against this machine only; the slugs to read are fetched once, before any user starts."""
     host = urlparse(environment.host).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit(f"make load runs against this machine only, not {host}")
+    for kind in SLUGS:
+        response = requests.get(f"{environment.host}/api/v1/{kind}/?page_size=200", timeout=60)
+        response.raise_for_status()
+        SLUGS[kind] = [row["slug"] for row in response.json()["results"]] or ["none"]
 
 
 class Analyst(HttpUser):
+    """One analyst: 95% reads of pages and the API, 5% token writes (drafts)."""
+
     wait_time = between(0.5, 2)
-
-    def on_start(self):
-        if not SLUGS["actors"]:
-            for kind in SLUGS:
-                response = self.client.get(f"/api/v1/{kind}/?page_size=200", name=f"/api/v1/{kind}/ (setup)")
-                SLUGS[kind] = [row["slug"] for row in response.json()["results"]] or ["none"]
-        self.has_board = self.probe("/as-of/2020-01-01/")
-        self.has_actor_index = self.probe("/actors/")
-
-    def probe(self, path):
-        """Whether a page exists yet (the board and the index come with the analysts' pages)."""
-        with self.client.get(path, name=f"{path} (probe)", catch_response=True) as response:
-            found = response.status_code == 200
-            response.success()
-        return found
 
     @task(20)
     def timeline(self):
@@ -50,23 +43,26 @@ class Analyst(HttpUser):
         actor = random.choice(SLUGS["actors"])
         self.client.get(f"/?actor={actor}&date_after=2017", name="/?actor=&date_after= (timeline)")
 
-    @task(20)
+    @task(15)
     def actor_page(self):
         self.client.get(f"/actors/{random.choice(SLUGS['actors'])}/", name="/actors/<slug>/")
 
     @task(5)
     def actor_index(self):
-        if self.has_actor_index:
-            self.client.get("/actors/", name="/actors/")
+        self.client.get("/actors/", name="/actors/")
 
     @task(10)
     def event_page(self):
         self.client.get(f"/events/{random.choice(SLUGS['events'])}/", name="/events/<slug>/")
 
-    @task(10)
+    @task(8)
     def board(self):
-        if self.has_board:
-            self.client.get(f"/as-of/{random.choice(BOARD_DATES)}/", name="/as-of/<date>/")
+        self.client.get(f"/as-of/{random.choice(BOARD_DATES)}/", name="/as-of/<date>/")
+
+    @task(2)
+    def board_compared(self):
+        first, second = random.sample(BOARD_DATES, 2)
+        self.client.get(f"/as-of/{second}/?compare={first}", name="/as-of/<date>/?compare=")
 
     @task(15)
     def api_events(self):
@@ -77,7 +73,7 @@ class Analyst(HttpUser):
         actor = random.choice(SLUGS["actors"])
         self.client.get(f"/api/v1/events/?actor={actor}", name="/api/v1/events/?actor=")
 
-    @task(10)
+    @task(5)
     def api_actor(self):
         self.client.get(f"/api/v1/actors/{random.choice(SLUGS['actors'])}/", name="/api/v1/actors/<slug>/")
 
