@@ -123,4 +123,3 @@ def keep(request, response, key):
         return
     headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
     cache.set(key, (response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
-

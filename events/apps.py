@@ -15,7 +15,8 @@ class EventsConfig(AppConfig):
 
         def row_public(row):
             """A participation or citation is seen with its event; one of a span is always seen."""
-            return row.event_id is None or Event.objects.filter(pk=row.event_id).exclude(status=Event.Status.DRAFT).exists()
+            seen = Event.objects.filter(pk=row.event_id).exclude(status=Event.Status.DRAFT)
+            return row.event_id is None or seen.exists()
 
         page_cache.watch(EventType, ParticipantRole, Source)
         # A curator's drafts are not seen by readers: writing one keeps the readers' pages.
