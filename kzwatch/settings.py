@@ -15,6 +15,8 @@ CACHE_URL     redis://host:port/db for a Redis cache; the default is a table in 
               use locmem://, one process's memory)
 PAGE_CACHE_SECONDS how long a page or API answer made for readers without credentials is kept
               at most (300 by default; 0 turns it off); any public change ends it at once
+CONN_MAX_AGE  seconds a worker keeps its database connection (60 by default; 0 closes it after
+              each request)
 STATIC_ROOT   where collectstatic writes; `staticfiles/` beside manage.py by default
 """
 
@@ -149,7 +151,11 @@ WSGI_APPLICATION = "kzwatch.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A worker keeps its connection between requests (a new PostgreSQL connection costs
+        # more than most of our queries); it is checked before reuse, so a restarted database
+        # is reconnected to without a restart of ours.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
