@@ -32,6 +32,8 @@ def configure_environment():
     os.environ.setdefault("API_ANON_RATE", "1000000/minute")
     # Keep the connection between requests, as a production server does.
     os.environ.setdefault("CONN_MAX_AGE", "600")
+    # What the views do, not the readers' cache: every repetition would be a kept answer.
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 
