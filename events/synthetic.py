@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from actors.models import Actor, Alias, Faction, Membership, Office, Tenure
+from core import page_cache
 
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
 
@@ -432,6 +433,8 @@ def generate(*, actors, events, seed, quiet=False):
         generator.make_sources()
         generator.make_factions_and_offices()
         generator.make_events()
+        # bulk_create sends no signals: readers' kept pages must be renewed by hand.
+        page_cache.changed()
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner; VACUUM also merges the trigram indexes' pending
         # entries, which otherwise make each name search read them all (it cannot run inside
