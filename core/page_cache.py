@@ -116,6 +116,8 @@ def keep(request, response, key):
         response.status_code != 200
         or response.streaming
         or response.cookies
+        # A page with a CSRF token is its requester's own.
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or (user is not None and user.is_authenticated)
         or "private" in response.get("Cache-Control", "")
         or "no-store" in response.get("Cache-Control", "")

@@ -2,6 +2,7 @@
 by every public change and never by a draft, never handed to anyone signed in."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -160,6 +161,27 @@ def test_errors_are_not_kept():
     Event.objects.filter(slug="late-event").update(status=Event.Status.PUBLISHED)
 
     assert client.get("/events/late-event/").status_code == 200
+
+
+def test_a_page_holding_a_csrf_token_is_not_kept():
+    from django.http import HttpRequest, HttpResponse
+    from django.middleware.csrf import get_token
+
+    request = HttpRequest()
+    request.method = "GET"
+    get_token(request)
+
+    page_cache.keep(request, HttpResponse("a form"), "page:test")
+
+    assert page_cache.cached("page:test") is None
+
+
+def test_the_synthetic_records_bulk_load_renews_the_pages():
+    before = page_cache.generation()
+
+    call_command("generate_synthetic", actors=10, events=20, seed=1, quiet=True)
+
+    assert page_cache.generation() != before
 
 
 def test_turned_off_with_zero_seconds(settings):
