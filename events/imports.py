@@ -5,10 +5,13 @@ One service, `events_import`, under both the admin's "Import events" page and
 an unknown slug is created, a known one updated, and a row that would change nothing is left
 untouched (no history row, no new `updated_at`), so importing a file twice changes nothing the
 second time. Every slug a file names (actors, roles, types, sources, events) is looked up in a
-few queries before the first row is written. Each row is written by `event_create` or
-`event_update`, so it is validated as the API and the admin validate it; a row that fails is
-reported with its number and the reason, and then nothing of the file is written. A dry run
-does all of that and rolls it back.
+few queries (per 2,000) before the first row is written. A row that updates an event goes
+through `event_update`; a row that creates one is checked by `events.bulk.event_build`, in
+Python, by the rules `event_create` applies (the model's fields and `clean()`, the EDTF date,
+the publishing permission, the citation rule), and all new events are then written in bulk,
+2,000 at a time with their participations, citations and history rows, in a fixed number of
+queries per chunk. A row that fails is reported with its number and the reason, and then
+nothing of the file is written. A dry run does all of that and rolls it back.
 
 Columns (CSV headers or JSON keys): slug, title, type (slug), date (EDTF), date_note, summary,
 location, status; participants ("karim-massimov:detained; kassym-jomart-tokayev:appointer", or a
