@@ -65,15 +65,16 @@ def event_build(*, user, slug, title, type, date, participants=(), citations=(),
     citations, checked by the same rules and derived fields filled, but not saved.
 
     Raises ValidationError or PermissionDenied as `event_create` would. Related rows are given
-    by id, except the unsaved event: setting an object costs a descriptor call, and bulk_create
-    checks every related object again.
+    by id (setting an object costs a descriptor call, and bulk_create checks every related
+    object again); participations get their event's id once it has one, citations keep the
+    unsaved event, which `Citation.clean()` needs to see its claim.
     """
     event = Event(slug=slug, title=title, type_id=type.pk, date=date, **fields)
     event_check_status_change(user=user, current=None, new=event.status)
     _checked([event])
     event.fill_derived_fields()
     participations = [
-        Participation(event=event, actor_id=item["actor"].pk, role_id=item["role"].pk, note=item.get("note", ""))
+        Participation(actor_id=item["actor"].pk, role_id=item["role"].pk, note=item.get("note", ""))
         for item in participants
     ]
     cited = []
@@ -92,7 +93,10 @@ def events_bulk_create(*, new_events, user):
     for start in range(0, len(new_events), CHUNK):
         chunk = new_events[start : start + CHUNK]
         Event.objects.bulk_create([new.event for new in chunk], batch_size=CHUNK)
-        # The events have ids now; Django copies them into the rows that point at them.
+        for new in chunk:
+            for row in new.participations:
+                row.event_id = new.event.pk
+        # Django copies the events' new ids into the citations that hold them.
         Participation.objects.bulk_create([row for new in chunk for row in new.participations], batch_size=CHUNK)
         Citation.objects.bulk_create([row for new in chunk for row in new.citations], batch_size=CHUNK)
         ids = [new.event.pk for new in chunk]
