@@ -29,8 +29,9 @@ from actors.services import row_error
 from .models import Citation, Event, Participation
 from .services import event_check_status_change
 
-# Rows per INSERT: a 10,000-row file is five chunks, and each stays within PostgreSQL's
-# parameter limit (SQLite's lower one makes Django split further).
+# Events a chunk (a 10,000-row file is five): the slugs looked up and the ids a history copy
+# names stay within every database's parameter limit; Django splits an INSERT further where
+# the database needs it (SQLite).
 CHUNK = 2000
 
 
@@ -89,16 +90,16 @@ def event_build(*, user, slug, title, type, date, participants=(), citations=(),
 
 def events_bulk_create(*, new_events, user):
     """Write `new_events` (from `event_build`) and their history rows naming `user`, a chunk at a
-    time: six INSERTs a chunk, however many participants and citations each event has."""
+    time: six INSERTs a chunk on PostgreSQL, however many participants and citations each event has."""
     for start in range(0, len(new_events), CHUNK):
         chunk = new_events[start : start + CHUNK]
-        Event.objects.bulk_create([new.event for new in chunk], batch_size=CHUNK)
+        Event.objects.bulk_create([new.event for new in chunk])
         for new in chunk:
             for row in new.participations:
                 row.event_id = new.event.pk
         # Django copies the events' new ids into the citations that hold them.
-        Participation.objects.bulk_create([row for new in chunk for row in new.participations], batch_size=CHUNK)
-        Citation.objects.bulk_create([row for new in chunk for row in new.citations], batch_size=CHUNK)
+        Participation.objects.bulk_create([row for new in chunk for row in new.participations])
+        Citation.objects.bulk_create([row for new in chunk for row in new.citations])
         ids = [new.event.pk for new in chunk]
         for model, field in ((Event, "id"), (Participation, "event"), (Citation, "event")):
             _history_copy(model=model, field=field, ids=ids, user=user)
