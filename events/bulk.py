@@ -97,8 +97,8 @@ def events_bulk_create(*, new_events, user):
         for new in chunk:
             for row in new.participations:
                 row.event_id = new.event.pk
-        # Django copies the events' new ids into the citations that hold them.
         Participation.objects.bulk_create([row for new in chunk for row in new.participations])
+        # Django copies the events' new ids into the citations that hold them.
         Citation.objects.bulk_create([row for new in chunk for row in new.citations])
         ids = [new.event.pk for new in chunk]
         for model, field in ((Event, "id"), (Participation, "event"), (Citation, "event")):
