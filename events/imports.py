@@ -5,10 +5,13 @@ One service, `events_import`, under both the admin's "Import events" page and
 an unknown slug is created, a known one updated, and a row that would change nothing is left
 untouched (no history row, no new `updated_at`), so importing a file twice changes nothing the
 second time. Every slug a file names (actors, roles, types, sources, events) is looked up in a
-few queries before the first row is written. Each row is written by `event_create` or
-`event_update`, so it is validated as the API and the admin validate it; a row that fails is
-reported with its number and the reason, and then nothing of the file is written. A dry run
-does all of that and rolls it back.
+few queries (per 2,000) before the first row is written. A row that updates an event goes
+through `event_update`; a row that creates one is checked by `events.bulk.event_build`, in
+Python, by the rules `event_create` applies (the model's fields and `clean()`, the EDTF date,
+the publishing permission, the citation rule), and all new events are then written in bulk,
+2,000 at a time with their participations, citations and history rows, in a fixed number of
+queries per chunk. A row that fails is reported with its number and the reason, and then
+nothing of the file is written. A dry run does all of that and rolls it back.
 
 Columns (CSV headers or JSON keys): slug, title, type (slug), date (EDTF), date_note, summary,
 location, status; participants ("karim-massimov:detained; kassym-jomart-tokayev:appointer", or a
@@ -27,21 +30,20 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from actors.models import Actor
 from actors.services import error_messages
 from core.services import unique_slug
 
+from .bulk import CHUNK, event_build, events_bulk_create
 from .models import Event, EventType, ParticipantRole, Source
-from .services import PUBLISH_PERMISSION, event_create, event_update
+from .services import PUBLISH_PERMISSION, event_update
 
 TEXT_FIELDS = ("title", "date", "date_note", "summary", "location")
 CITATION_FIELDS = ("locator", "credibility", "note")
 SOURCE_COLUMNS = ("source", "source_url", "source_publisher", "source_title", "quote", "locator", "credibility")
-# Lookups by slug go in slices, so a 10,000-row file stays within every database's parameter limit.
-CHUNK = 2000
 
 
 @dataclass
@@ -160,6 +162,7 @@ def _source_key(reference):
 
 
 def _in_slices(queryset, field_name, values):
+    """Lookups by slug go in slices, so a 10,000-row file stays within every database's parameter limit."""
     values = sorted(values)
     for start in range(0, len(values), CHUNK):
         yield from queryset.filter(**{f"{field_name}__in": values[start : start + CHUNK]})
@@ -313,6 +316,7 @@ def _changes(event, data):
 
 
 def _import_row(number, raw, lookups, user, may_publish, seen_slugs):
+    """The row's report, and for a new event what `event_build` made of it (written later, in bulk)."""
     slug = _row_slug(raw)
     row = ImportRow(number=number, slug=slug, title=_text(raw.get("title")))
     try:
@@ -334,18 +338,19 @@ def _import_row(number, raw, lookups, user, may_publish, seen_slugs):
             row.notes.append(f"status stays {current}: publishing needs the “can publish events” permission")
     if row.errors:
         row.action = "refuse"
-        return row
+        return row, None
     row.action = "create" if event is None else "update"
     if event is not None:
         row.changes = _changes(event, data)
         if not row.changes:
             row.action = "unchanged"
-            return row
+            return row, None
+    new_event = None
     try:
-        with transaction.atomic():
-            if event is None:
-                event_create(user=user, slug=slug, title=data.pop("title", ""), **{"date": "", **data})
-            else:
+        if event is None:
+            new_event = event_build(user=user, slug=slug, **{"title": "", "date": "", **data})
+        else:
+            with transaction.atomic():
                 event_update(event=event, user=user, data=data)
     except ValidationError as error:
         row.errors.extend(error_messages(error))
@@ -353,26 +358,44 @@ def _import_row(number, raw, lookups, user, may_publish, seen_slugs):
         row.errors.append(str(error))
     if row.errors:
         row.action = "refuse"
-    return row
+    return row, new_event
 
 
 def events_import(*, rows, user, dry_run=False, progress=None):
     """Import `rows` (from `import_rows_read`) as `user`; returns an `ImportReport`.
 
     All or nothing: if any row is refused, or `dry_run` is set, every write is rolled back.
-    Events are drafts unless `user` may publish. `progress(done, total)` is called per row.
+    Events are drafts unless `user` may publish. `progress(done, total)` is called per row
+    checked; the new events are written after the last row, in bulk.
     """
     may_publish = user.has_perm(PUBLISH_PERMISSION)
     report = ImportReport(rows=[], dry_run=dry_run)
     with transaction.atomic():
         lookups = _Lookups(rows)
         report.new_sources, lookups.source_errors = _new_sources(rows, lookups, user)
-        seen_slugs = {}
+        seen_slugs, new_events = {}, []
         for number, raw in enumerate(rows, start=1):
-            report.rows.append(_import_row(number, raw, lookups, user, may_publish, seen_slugs))
+            row, new_event = _import_row(number, raw, lookups, user, may_publish, seen_slugs)
+            report.rows.append(row)
+            if new_event is not None:
+                new_events.append((row, new_event))
             if progress:
                 progress(number, len(rows))
+        if new_events and not report.refused:
+            _write_new_events(new_events, user)
         report.written = not (dry_run or report.refused)
         if not report.written:
             transaction.set_rollback(True)
     return report
+
+
+def _write_new_events(new_events, user):
+    """Write the file's new events; if the database refuses them (someone took one of their
+    slugs since the file was checked), the first new row says so and nothing is written."""
+    try:
+        with transaction.atomic():
+            events_bulk_create(new_events=[new_event for _, new_event in new_events], user=user)
+    except IntegrityError as error:
+        row = new_events[0][0]
+        row.action = "refuse"
+        row.errors.append(f"the database refused the new events, so none was written: {error}".strip())

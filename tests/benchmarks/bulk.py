@@ -1,8 +1,9 @@
 """`bulk_import`: 10,000 events, each with two participants and a citation, written through the
-project's write path, against the same rows written with `COPY`.
+import path, against the same rows written with `COPY`.
 
-The write path is `events.services.event_create`, one call per event inside one transaction
-(each call validates, saves, and writes history rows). Both sides roll back when done, so the
+The import path is `events.imports.events_import`, given the rows as a CSV or JSON file gives
+them (types, actors, roles and sources named by slug): it looks them up, checks every row and
+writes the new events in bulk with their history rows. Both sides roll back when done, so the
 database holds the same record before and after and every repetition writes the same rows.
 """
 
@@ -11,8 +12,8 @@ import datetime
 from django.db import connection, transaction
 
 from actors.models import Actor
+from events.imports import events_import
 from events.models import Citation, EventType, ParticipantRole, Source
-from events.services import event_create
 
 IMPORT_SLUG = "bench-import"
 CREDIBILITY = Citation._meta.get_field("credibility").default
@@ -23,15 +24,19 @@ class Rollback(Exception):
 
 
 def import_rows(count):
-    """`count` events as an import file would give them, with objects already looked up."""
-    actors = list(Actor.objects.order_by("pk")[:200])
-    types = list(EventType.objects.order_by("pk"))
-    roles = list(ParticipantRole.objects.order_by("pk")[:2])
-    sources = list(Source.objects.order_by("pk")[:50])
+    """`count` events as an import file gives them: everything they name, named by slug."""
+    actors = list(Actor.objects.order_by("pk").values_list("slug", flat=True)[:200])
+    types = list(EventType.objects.order_by("pk").values_list("slug", flat=True))
+    roles = list(ParticipantRole.objects.order_by("pk").values_list("slug", flat=True)[:2])
+    sources = list(Source.objects.order_by("pk").values_list("slug", flat=True)[:50])
     first = datetime.date(1995, 1, 1)
     rows = []
     for index in range(count):
         day = first + datetime.timedelta(days=index % 10_000)
+        participants = [
+            {"actor": actors[index % len(actors)], "role": roles[0], "note": ""},
+            {"actor": actors[(index * 7 + 1) % len(actors)], "role": roles[-1], "note": ""},
+        ]
         rows.append(
             {
                 "slug": f"{IMPORT_SLUG}-{index}",
@@ -39,27 +44,20 @@ def import_rows(count):
                 "type": types[index % len(types)],
                 "date": day.isoformat(),
                 "summary": "Read from an import file.",
-                "participants": [
-                    {"actor": actors[index % len(actors)], "role": roles[0], "note": ""},
-                    {"actor": actors[(index * 7 + 1) % len(actors)], "role": roles[-1], "note": ""},
-                ],
+                # Two participants must differ, or the import would refuse the row.
+                "participants": participants if participants[0] != participants[1] else participants[:1],
                 "citations": [{"source": sources[index % len(sources)], "quote": f"Quote {index}."}],
             }
         )
-    # Two participants must differ, or the service would merge them.
-    for row in rows:
-        first_actor, second = row["participants"]
-        if first_actor["actor"] == second["actor"] and first_actor["role"] == second["role"]:
-            row["participants"] = [first_actor]
     return rows
 
 
-def through_service(rows, user):
+def through_import(rows, user):
     def run():
         try:
             with transaction.atomic():
-                for row in rows:
-                    event_create(user=user, **row)
+                report = events_import(rows=rows, user=user)
+                assert report.written, [row.errors for row in report.refused[:3]]
                 raise Rollback
         except Rollback:
             pass
@@ -69,12 +67,19 @@ def through_service(rows, user):
 
 
 def through_copy(rows):
-    """The same rows with `COPY` (PostgreSQL) or `executemany` (SQLite), ids taken up front."""
+    """The same rows with `COPY` (PostgreSQL) or `executemany` (SQLite), the slugs they name
+    turned into ids before the clock starts, the new events' ids taken up front."""
+    known = {
+        "type": dict(EventType.objects.values_list("slug", "pk")),
+        "actor": dict(Actor.objects.values_list("slug", "pk")),
+        "role": dict(ParticipantRole.objects.values_list("slug", "pk")),
+        "source": dict(Source.objects.values_list("slug", "pk")),
+    }
 
     def run():
         try:
             with transaction.atomic():
-                _copy(rows)
+                _copy(rows, known)
                 raise Rollback
         except Rollback:
             pass
@@ -83,7 +88,7 @@ def through_copy(rows):
     return run
 
 
-def _copy(rows):
+def _copy(rows, known):
     now = datetime.datetime.now(datetime.UTC)
     cursor = connection.connection.cursor()
     if connection.vendor == "postgresql":
@@ -98,10 +103,14 @@ def _copy(rows):
     events, participations, citations = [], [], []
     for pk, row in zip(ids, rows, strict=True):
         day, texts = row["date"], (row["slug"], row["title"])
-        events.append((pk, *texts, day, day, day, "", "", row["summary"], "draft", now, now, row["type"].pk, day, ""))
-        participations.extend(("", item["actor"].pk, pk, item["role"].pk) for item in row["participants"])
+        kind = known["type"][row["type"]]
+        events.append((pk, *texts, day, day, day, "", "", row["summary"], "draft", now, now, kind, day, ""))
+        participations.extend(
+            ("", known["actor"][item["actor"]], pk, known["role"][item["role"]]) for item in row["participants"]
+        )
         citations.extend(
-            (item["quote"], "", CREDIBILITY, "", now, now, pk, item["source"].pk) for item in row["citations"]
+            (item["quote"], "", CREDIBILITY, "", now, now, pk, known["source"][item["source"]])
+            for item in row["citations"]
         )
     tables = {
         "events_event": (

@@ -7,12 +7,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from actors.models import Actor
 from events.imports import events_import, import_rows_read
-from events.models import Citation, Event, Participation, Source
-from tests.factories import ActorFactory, EventTypeFactory, ParticipantRoleFactory, SourceFactory
+from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
+from events.services import event_create
+from tests.factories import ActorFactory, EventFactory, EventTypeFactory, ParticipantRoleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +256,119 @@ def test_the_command_names_refused_rows_and_fails(curator):
         call_command("import_events", str(DATA / "events_bad.csv"), stdout=out, stderr=StringIO())
     assert "row 2 (import-unknown-actor): refused: participants: unknown actor “nobody-we-know”" in out.getvalue()
     assert Event.objects.count() == 0
+
+
+def model_to_row(row):
+    return {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+
+
+def stored(slug):
+    """Every column of the event, its participations and citations, and their history rows,
+    but the ids and times that differ between two writes of the same thing."""
+    differ = {"id", "event_id", "history_id", "history_date", "created_at", "updated_at"}
+    event = Event.objects.get(slug=slug)
+
+    def columns(rows):
+        return [{name: value for name, value in model_to_row(row).items() if name not in differ} for row in rows]
+
+    return {
+        "event": columns([event]),
+        "participations": columns(event.participations.order_by("pk")),
+        "citations": columns(event.citations.order_by("pk")),
+        "event history": columns(Event.history.filter(id=event.pk)),
+        "participation history": columns(Participation.history.filter(event_id=event.pk).order_by("id")),
+        "citation history": columns(Citation.history.filter(event_id=event.pk).order_by("id")),
+    }
+
+
+class Undo(Exception):
+    pass
+
+
+@pytest.mark.parametrize("date", ["../2017-08", "2016-09~", "2017-06/2017-08"])
+def test_an_imported_event_is_stored_as_event_create_stores_it(editor, date):
+    source = SourceFactory(slug="tengri-2022")
+    row = {
+        "slug": "same-event",
+        "title": "Massimov detained",
+        "type": "arrest",
+        "date": date,
+        "date_note": "as the court said",
+        "summary": "Detained.",
+        "location": "Almaty",
+        "status": "published",
+        "participants": "karim-massimov:arrested; kassym-jomart-tokayev:initiator:gave the order",
+        "source": "tengri-2022",
+        "quote": "was detained",
+        "locator": "para. 2",
+        "credibility": "2",
+    }
+    arguments = {
+        **{name: row[name] for name in ("slug", "title", "date", "date_note", "summary", "location", "status")},
+        "type": EventType.objects.get(slug="arrest"),
+        "participants": [
+            {"actor": Actor.objects.get(slug="karim-massimov"), "role": ParticipantRole.objects.get(slug="arrested")},
+            {
+                "actor": Actor.objects.get(slug="kassym-jomart-tokayev"),
+                "role": ParticipantRole.objects.get(slug="initiator"),
+                "note": "gave the order",
+            },
+        ],
+        "citations": [{"source": source, "quote": "was detained", "locator": "para. 2", "credibility": 2}],
+    }
+    try:
+        with transaction.atomic():
+            event_create(user=editor, **arguments)
+            created = stored("same-event")
+            raise Undo
+    except Undo:
+        pass
+
+    report = events_import(rows=[row], user=editor)
+
+    assert report.written
+    assert stored("same-event") == created
+    # The derived columns were filled, not left empty on both sides.
+    assert created["event"][0]["sort_date"] == (created["event"][0]["date_start"] or created["event"][0]["date_end"])
+    assert created["event"][0]["sort_date"] is not None
+    assert [history["history_user_id"] for history in created["event history"]] == [editor.pk]
+
+
+def test_new_events_are_written_in_a_fixed_number_of_queries(curator):
+    SourceFactory(slug="tengri-2022")
+
+    def queries(count, batch):
+        rows = [
+            {
+                "slug": f"new-{batch}-{n}",
+                "title": f"New {n}",
+                "type": "arrest",
+                "date": "2022-01",
+                "participants": "karim-massimov:arrested; kassym-jomart-tokayev:initiator",
+                "source": "tengri-2022",
+                "quote": f"quote {n}",
+            }
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as context:
+            report = events_import(rows=rows, user=curator)
+        assert report.written and report.count("create") == count
+        return len(context.captured_queries)
+
+    queries(1, "warm-up")  # the user's permissions are read once, then cached on the user
+    assert queries(5, "few") == queries(40, "many")
+    assert Event.history.count() == 46 and Participation.history.count() == 92 and Citation.history.count() == 46
+
+
+def test_a_slug_someone_takes_while_the_file_is_checked_refuses_the_file(curator):
+    rows = [{"slug": slug, "title": slug, "type": "arrest", "date": "2022"} for slug in ("first", "second")]
+
+    def meanwhile(done, total):
+        if done == total:
+            EventFactory(slug="second")
+
+    report = events_import(rows=rows, user=curator, progress=meanwhile)
+
+    assert not report.written
+    assert report.rows[0].action == "refuse" and "the database refused the new events" in report.rows[0].errors[0]
+    assert not Event.objects.exists()
