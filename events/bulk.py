@@ -13,8 +13,9 @@ enforces them on the INSERT. What is left is a fixed number of queries per chunk
 django-simple-history writes nothing on `bulk_create`, so the history rows are copied from
 the rows just written, one INSERT ... SELECT a table and chunk: type "+", the importing user,
 the time, no change reason, as a save would write them. (Its `bulk_create_with_history`
-builds a history object per row in Python: half the import's time.) The project has no other
-`post_save` receivers that a bulk insert would skip.
+builds a history object per row in Python: half the import's time.) The other receivers a
+bulk insert skips are the readers' cache's (core/page_cache.py): a chunk that holds a
+published event renews the readers' pages itself.
 """
 
 import functools
@@ -25,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from actors.services import row_error
+from core import page_cache
 
 from .models import Citation, Event, Participation
 from .services import event_check_status_change
@@ -103,6 +105,8 @@ def events_bulk_create(*, new_events, user):
         ids = [new.event.pk for new in chunk]
         for model, field in ((Event, "id"), (Participation, "event"), (Citation, "event")):
             _history_copy(model=model, field=field, ids=ids, user=user)
+        if any(new.event.status != Event.Status.DRAFT for new in chunk):
+            page_cache.changed()
 
 
 def _history_copy(*, model, field, ids, user):

@@ -184,6 +184,21 @@ def test_the_synthetic_records_bulk_load_renews_the_pages():
     assert page_cache.generation() != before
 
 
+@pytest.mark.parametrize(("status", "renewed"), [("published", True), ("draft", False)])
+def test_an_import_renews_the_pages_when_it_brings_a_published_event(admin_user, status, renewed):
+    from events.imports import events_import
+
+    event_type, source = EventTypeFactory(), SourceFactory()
+    before = page_cache.generation()
+    row = {"title": "Imported", "type": event_type.slug, "date": "2024-05", "status": status}
+    row |= {"source": source.slug, "quote": "Said so."}
+
+    report = events_import(rows=[row], user=admin_user)
+
+    assert not report.refused
+    assert (page_cache.generation() != before) is renewed
+
+
 def test_turned_off_with_zero_seconds(settings):
     settings.PAGE_CACHE_SECONDS = 0
     EventFactory()
