@@ -10,10 +10,12 @@ paged. Thousands of lines on one page help no reader, and cost seconds to draw.
 """
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +29,7 @@ from .details import with_visible_causes
 
 SHOWN = 5  # people named per office or faction on the board and per change; the rest are a link away
 PAGE = 100  # people on a page of one office or faction
+GROUPS = 30  # offices (or factions) on a page of the board, and of its changes
 SPAN_COLUMNS = ("id", "actor_id", "start_date", "start_lower", "start_upper", "end_date", "end_lower", "end_upper")
 CAUSE_COLUMNS = ("slug", "title", "date", "status", "type__name")
 
@@ -86,13 +89,19 @@ def _prefix(name, *args):
     return reverse(name, args=[*args, "-"])[:-2]
 
 
-def _spans(kind, day, *, not_on=None, causes=False):
-    """Spans of `kind` that may be current on `day`, with their actor and group (only the columns
-    shown); with `not_on`, only those whose actor was not in the same group on that date."""
+def _present(kind, day, not_on=None):
+    """Spans of `kind` that may be current on `day`; with `not_on`, only those whose actor was
+    not in the same group on that date (who came since, or left after)."""
     rows = kind.spans.objects.at(day)
     if not_on is not None:
         there = kind.spans.objects.at(not_on).filter(actor=OuterRef("actor"), **{kind.field: OuterRef(kind.field)})
         rows = rows.exclude(Exists(there))
+    return rows
+
+
+def _shown(rows, kind, *, causes=False):
+    """`rows` with their actor and group, and the events that began and ended them if `causes`:
+    only the columns a line shows."""
     columns = [*SPAN_COLUMNS, f"{kind.field}_id", "actor__slug", "actor__name", f"{kind.field}__slug"]
     columns += [f"{kind.field}__name"] + (["role"] if kind.roles else [])
     if causes:
@@ -101,17 +110,29 @@ def _spans(kind, day, *, not_on=None, causes=False):
     return rows.select_related("actor", kind.field).only(*columns)
 
 
-def _first_of_each_group(rows, kind):
-    """The first `SHOWN` of `rows` in each group, in start order, each with `group_size`: how many
-    the group has in all. One query, which does not grow with the groups' sizes."""
+def _page_of_groups(kind, spans, after):
+    """The ids of the first `GROUPS` + 1 offices or factions by name, after the one whose slug is
+    `after`, that hold any of the `spans` querysets' rows (the one more says a next page exists)."""
+    held = [Exists(rows.filter(**{kind.field: OuterRef("pk")})) for rows in spans]
+    groups = kind.groups.objects.filter(functools.reduce(operator.or_, held))
+    if after:
+        name = Subquery(kind.groups.objects.filter(slug=after).values("name")[:1])
+        groups = groups.filter(Q(name__gt=name) | Q(name=name, slug__gt=after))
+    return groups.order_by("name", "slug").values("pk")[: GROUPS + 1]
+
+
+def _first_of_each_group(rows, kind, groups):
+    """The first `SHOWN` of `rows` in each of `groups`, in start order, each with `group_size`:
+    how many the group has in all. One query, which does not grow with the groups' sizes."""
     start_order = [F("start_lower").asc(nulls_first=True), F("pk").asc()]
     return (
-        rows.annotate(
+        rows.filter(**{f"{kind.field}__in": groups})
+        .annotate(
             place=Window(RowNumber(), partition_by=F(kind.field), order_by=start_order),
             group_size=Window(Count("pk"), partition_by=F(kind.field)),
         )
         .filter(place__lte=SHOWN)
-        .order_by(f"{kind.field}__name", f"{kind.field}_id", "place")
+        .order_by(f"{kind.field}__name", f"{kind.field}__slug", "place")
     )
 
 
@@ -160,32 +181,52 @@ def _group_page(day, kind, not_on=None):
     return lambda holder: f"{prefix}{holder.slug}/{query}"
 
 
-def _board_section(kind, day, links):
-    rows = links.lines(list(_first_of_each_group(_spans(kind, day), kind)), day)
-    return {"kind": kind, "groups": list(_by_group(rows, kind, links, _group_page(day, kind)).values())}
+def _next_page(request, parameter, groups):
+    """Cut `groups` to `GROUPS`; the address of the next page of them ("" if none)."""
+    if len(groups) <= GROUPS:
+        return ""
+    del groups[GROUPS:]
+    query = request.GET.copy()
+    query[parameter] = groups[-1]["holder"].slug
+    return f"?{query.urlencode()}"
 
 
-def _changes(kind, earlier, later, user, links):
+def _board_section(request, kind, day, links):
+    parameter = f"{kind.slug}_after"
+    present = _present(kind, day)
+    groups = _page_of_groups(kind, [present], request.GET.get(parameter))
+    rows = links.lines(list(_first_of_each_group(_shown(present, kind), kind, groups)), day)
+    entries = list(_by_group(rows, kind, links, _group_page(day, kind)).values())
+    return {"kind": kind, "groups": entries, "next_href": _next_page(request, parameter, entries)}
+
+
+def _changes(request, kind, earlier, later, links):
     """Per office or faction whose people differ between the dates: the first few who came and
     went, each with the event that began or ended their span, and how many more."""
+    parameter = f"changed_{kind.slug}_after"
+    came, went = _present(kind, later, earlier), _present(kind, earlier, later)
+    groups = _page_of_groups(kind, [came, went], request.GET.get(parameter))
     sides = {}
-    for side, day, other, cause in (("came", later, earlier, "start"), ("went", earlier, later, "end")):
-        rows = with_visible_causes(list(_first_of_each_group(_spans(kind, day, not_on=other, causes=True), kind)), user)
-        sides[side] = _by_group(links.lines(rows, day, cause=cause), kind, links, _group_page(day, kind, other))
+    for side, rows, day, other, cause in (
+        ("came", came, later, earlier, "start"),
+        ("went", went, earlier, later, "end"),
+    ):
+        rows = list(_first_of_each_group(_shown(rows, kind, causes=True), kind, groups))
+        rows = links.lines(with_visible_causes(rows, request.user), day, cause=cause)
+        sides[side] = _by_group(rows, kind, links, _group_page(day, kind, other))
     lines = []
-    for holder in sorted(set(sides["came"]) | set(sides["went"]), key=lambda holder: (holder.name, holder.pk)):
+    for holder in sorted(set(sides["came"]) | set(sides["went"]), key=lambda holder: (holder.name, holder.slug)):
         came, went = sides["came"].get(holder), sides["went"].get(holder)
-        line = came or went
         lines.append(
             {
                 "holder": holder,
-                "href": line["href"],
+                "href": (came or went)["href"],
                 "came": came,
                 "went": went,
                 "causes": [row for side in (came, went) if side for row in side["rows"] if row.cause],
             }
         )
-    return {"kind": kind, "lines": lines}
+    return {"kind": kind, "lines": lines, "next_href": _next_page(request, parameter, lines)}
 
 
 def board(request, day):
@@ -199,7 +240,7 @@ def board(request, day):
         "day": day,
         "day_display": display(day.isoformat()),
         "form": form,
-        "sections": [_board_section(kind, day, links) for kind in KINDS.values()],
+        "sections": [_board_section(request, kind, day, links) for kind in KINDS.values()],
     }
     if compare is not None:
         earlier, later = sorted([day, compare])
@@ -208,7 +249,7 @@ def board(request, day):
                 "compare": compare,
                 "earlier": display(earlier.isoformat()),
                 "later": display(later.isoformat()),
-                "changes": [_changes(kind, earlier, later, request.user, links) for kind in KINDS.values()],
+                "changes": [_changes(request, kind, earlier, later, links) for kind in KINDS.values()],
                 "swap_url": reverse("actors:board", args=[compare.isoformat()]) + f"?compare={day.isoformat()}",
             }
         )
@@ -235,7 +276,7 @@ def board_group(request, day, kind, slug):
     after = _after(request.GET.get("after"))
     holder = get_object_or_404(kind.groups.objects.only("slug", "name"), slug=slug)
     rows = (
-        _spans(kind, day, not_on=not_on, causes=not_on is not None)
+        _shown(_present(kind, day, not_on), kind, causes=not_on is not None)
         .filter(**{kind.field: holder})
         .annotate(start_key=Coalesce("start_lower", Value(datetime.date.min)))
         .order_by("start_key", "pk")

@@ -17,7 +17,7 @@ from django.db import connection
 from actors.models import Membership
 from actors.spans import doubt_on
 from core.dates import display
-from events.views.board import SHOWN
+from events.views.board import GROUPS, SHOWN
 
 from .baselines import fetch, placeholders
 
@@ -136,36 +136,62 @@ class Span:
         self.end_date, self.end_lower, self.end_upper = end_date, end_lower, end_upper
 
 
-def _spans_on(table, holder_table, holder_column, extra, day, not_on=None):
-    """The first `SHOWN` spans of each group on `day` in start order, with the group's size; with
-    `not_on`, only spans whose actor was not in the same group on that date."""
+CAUSE_COLUMNS = ", ".join(
+    f"CASE WHEN {event}.status = 'published' THEN {column} END"
+    for event, kind in (("sb", "sbt"), ("eb", "ebt"))
+    for column in (f"{event}.slug", f"{event}.title", f"{kind}.name", f"{event}.date")
+)
+
+
+def _present(table, holder_column, alias, day, not_on):
+    """SQL and parameters: the span `alias` may be current on `day` (and its actor was not in the
+    same group on `not_on`)."""
+    sql = (
+        f"({alias}.start_lower <= %s OR {alias}.start_lower IS NULL) "
+        f"AND ({alias}.end_upper >= %s OR {alias}.end_upper IS NULL)"
+    )
+    if not_on is None:
+        return sql, [day, day]
+    absent, params = _present(table, holder_column, "o", not_on, None)
+    sql += (
+        f" AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.actor_id = {alias}.actor_id "
+        f"AND o.{holder_column} = {alias}.{holder_column} AND {absent})"
+    )
+    return sql, [day, day, *params]
+
+
+def _spans_on(table, holder_table, holder_column, extra, sides):
+    """The first `SHOWN` spans of each group in start order, with the group's size, for each of
+    `sides` ((day, not_on) pairs), in the first `GROUPS` + 1 groups by name that hold any of them."""
     causes = (
         "LEFT JOIN events_event sb ON sb.id = s.started_by_id LEFT JOIN events_eventtype sbt ON sbt.id = sb.type_id "
         "LEFT JOIN events_event eb ON eb.id = s.ended_by_id LEFT JOIN events_eventtype ebt ON ebt.id = eb.type_id"
     )
-    on = "(s.start_lower <= %s OR s.start_lower IS NULL) AND (s.end_upper >= %s OR s.end_upper IS NULL)"
-    params = [day, day]
-    if not_on is not None:
-        on += (
-            f" AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.actor_id = s.actor_id "
-            f"AND o.{holder_column} = s.{holder_column} AND (o.start_lower <= %s OR o.start_lower IS NULL) "
-            "AND (o.end_upper >= %s OR o.end_upper IS NULL))"
+    held, held_params = [], []
+    for day, not_on in sides:
+        sql, params = _present(table, holder_column, "g", day, not_on)
+        held.append(f"EXISTS (SELECT 1 FROM {table} g WHERE g.{holder_column} = h.id AND {sql})")
+        held_params += params
+    groups = f"SELECT h.id FROM {holder_table} h WHERE {' OR '.join(held)} ORDER BY h.name, h.slug LIMIT %s"
+    answers = []
+    for day, not_on in sides:
+        on, params = _present(table, holder_column, "s", day, not_on)
+        answers.append(
+            fetch(
+                "SELECT * FROM ("
+                f"SELECT s.id, s.actor_id, a.slug, a.name, h.slug, h.name, {extra}, s.start_date, s.start_lower, "
+                "s.start_upper, s.end_date, s.end_lower, s.end_upper, "
+                f"{CAUSE_COLUMNS}, "
+                f"ROW_NUMBER() OVER (PARTITION BY s.{holder_column} ORDER BY s.start_lower NULLS FIRST, s.id) "
+                f"AS place, COUNT(s.id) OVER (PARTITION BY s.{holder_column}) FROM {table} s "
+                f"JOIN actors_actor a ON a.id = s.actor_id JOIN {holder_table} h ON h.id = s.{holder_column} "
+                f"{causes} WHERE {on} AND s.{holder_column} IN ({groups})) q WHERE place <= %s ORDER BY 6, 5, place",
+                [*params, *held_params, GROUPS + 1, SHOWN],
+            )
         )
-        params += [not_on, not_on]
-    return fetch(
-        "SELECT * FROM ("
-        f"SELECT s.id, s.actor_id, a.slug, a.name, h.slug, h.name, {extra}, s.start_date, s.start_lower, "
-        "s.start_upper, s.end_date, s.end_lower, s.end_upper, "
-        "CASE WHEN sb.status = 'published' THEN sb.slug END, CASE WHEN sb.status = 'published' THEN sb.title END, "
-        "CASE WHEN sb.status = 'published' THEN sbt.name END, CASE WHEN sb.status = 'published' THEN sb.date END, "
-        "CASE WHEN eb.status = 'published' THEN eb.slug END, CASE WHEN eb.status = 'published' THEN eb.title END, "
-        "CASE WHEN eb.status = 'published' THEN ebt.name END, CASE WHEN eb.status = 'published' THEN eb.date END, "
-        f"ROW_NUMBER() OVER (PARTITION BY s.{holder_column} ORDER BY s.start_lower NULLS FIRST, s.id) AS place, "
-        f"COUNT(s.id) OVER (PARTITION BY s.{holder_column}), h.id "
-        f"FROM {table} s JOIN actors_actor a ON a.id = s.actor_id JOIN {holder_table} h ON h.id = s.{holder_column} "
-        f"{causes} WHERE {on}) q WHERE place <= %s ORDER BY 6, 24, place",
-        [*params, SHOWN],
-    )
+    # The one more group only says that a next page exists.
+    kept = sorted({(row[5], row[4]) for rows in answers for row in rows})[:GROUPS]
+    return [[row for row in rows if (row[5], row[4]) in kept] for rows in answers]
 
 
 def _more(row, shown, href):
@@ -176,7 +202,7 @@ def _more(row, shown, href):
 def _board_lines(rows, day, role, kind):
     groups = {}
     for row in rows:
-        groups.setdefault((row[5], row[23]), []).append(row)
+        groups.setdefault((row[5], row[4]), []).append(row)
     out = []
     for members in groups.values():
         lines = []
@@ -200,7 +226,7 @@ def _board_changes(came, went, earlier, later, kind):
     sides = {}
     for name, rows in (("came", came), ("went", went)):
         for row in rows:
-            sides.setdefault((row[5], row[23]), {}).setdefault(name, []).append(row)
+            sides.setdefault((row[5], row[4]), {}).setdefault(name, []).append(row)
     out = []
     for holder in sorted(sides):
         line = sides[holder]
@@ -233,8 +259,8 @@ KINDS = (
 
 
 def as_of_board(day, compare=None):
-    """`/as-of/<day>/[?compare=<other>]`: the first few office holders and faction members on the
-    day, how many more; with `compare`, the first few who came and went, how many more."""
+    """`/as-of/<day>/[?compare=<other>]`: the first offices and factions, each with its first few
+    people and how many more; with `compare`, the first few who came and went, how many more."""
     day = datetime.date.fromisoformat(day)
     changed = ""
     if compare:
@@ -242,11 +268,11 @@ def as_of_board(day, compare=None):
         lists = "".join(
             f"<ul>{_board_changes(came, went, earlier, later, kind)}</ul>"
             for kind, *spans, _ in KINDS
-            for came, went in [(_spans_on(*spans, later, earlier), _spans_on(*spans, earlier, later))]
+            for came, went in [_spans_on(*spans, [(later, earlier), (earlier, later)])]
         )
         changed = f"<section><h2>What changed</h2>{lists}</section>"
     sections = "".join(
-        f"<section><h2>{kind.title()}</h2>{_board_lines(_spans_on(*spans, day), day, role, kind)}</section>"
+        f"<section><h2>{kind.title()}</h2>{_board_lines(_spans_on(*spans, [(day, None)])[0], day, role, kind)}</section>"
         for kind, *spans, role in KINDS
     )
     return (
