@@ -272,8 +272,9 @@ def as_of_board(day, compare=None):
         )
         changed = f"<section><h2>What changed</h2>{lists}</section>"
     sections = "".join(
-        f"<section><h2>{kind.title()}</h2>{_board_lines(_spans_on(*spans, [(day, None)])[0], day, role, kind)}</section>"
+        f"<section><h2>{kind.title()}</h2>{_board_lines(rows, day, role, kind)}</section>"
         for kind, *spans, role in KINDS
+        for (rows,) in [_spans_on(*spans, [(day, None)])]
     )
     return (
         f"<!doctype html><html><body><h1>The board on {display(day.isoformat())}</h1>{changed}{sections}</body></html>"
