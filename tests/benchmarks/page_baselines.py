@@ -4,8 +4,9 @@ import as one `COPY` per table.
 
 A page's baseline reads everything the page shows: for the timeline, the form's types and
 factions, the page of 50 events with participants and citations, the axis's GROUP BY and its
-marks; for the board, the office holders and faction members on each date with the events
-that began and ended their spans. It draws them plainly (no axis layout, no template
+marks; for the board, its first page: thirty offices and factions, each with its first five
+people and how many more, and likewise who came and went with the events that began and
+ended their spans. It draws them plainly (no axis layout, no template
 inheritance): that is the framework's share of the cost, which is what the ratio measures.
 """
 
