@@ -36,7 +36,9 @@ class ActorFilterSet(SyncFilterSet):
         fields = ["q", "kind", "faction", "updated_since"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(pk__in=Actor.objects.matching(value).values("pk"))
+        # On the queryset itself: an `id IN (SELECT id FROM actors_actor WHERE id IN (...))`
+        # around it made PostgreSQL read every actor's id to join them back.
+        return queryset.matching(value)
 
     def filter_faction(self, queryset, name, value):
         members = Membership.objects.filter(actor=OuterRef("pk"), faction__slug__in=value)

@@ -104,7 +104,7 @@ class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
                 "started_by": item.started_by_visible,
                 "ended_by": item.ended_by_visible,
             }
-            for item in actor.memberships.all()
+            for item in actor.membership_rows
         ],
         "tenures": lambda actor: [
             {
@@ -116,7 +116,7 @@ class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
                 "started_by": item.started_by_visible,
                 "ended_by": item.ended_by_visible,
             }
-            for item in actor.tenures.all()
+            for item in actor.tenure_rows
         ],
         "created_at": lambda actor: iso_datetime(actor.created_at),
         "updated_at": lambda actor: iso_datetime(actor.updated_at),
@@ -132,8 +132,8 @@ class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
     identifiers = IdentifierSerializer(
         many=True, required=False, help_text="Outside identifiers; a write replaces the list (omit it to keep it)."
     )
-    memberships = ActorMembershipSerializer(many=True, read_only=True)
-    tenures = ActorTenureSerializer(many=True, read_only=True)
+    memberships = ActorMembershipSerializer(many=True, read_only=True, source="membership_rows")
+    tenures = ActorTenureSerializer(many=True, read_only=True, source="tenure_rows")
 
     class Meta:
         model = Actor

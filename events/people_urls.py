@@ -19,4 +19,9 @@ urlpatterns = [
     path("offices/<slug:slug>/", details.office_detail, name="office-detail"),
     path("as-of/", board.board_jump, name="board-jump"),
     re_path(r"^as-of/(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})/$", board.board, name="board"),
+    re_path(
+        r"^as-of/(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})/(?P<kind>offices|factions)/(?P<slug>[-a-zA-Z0-9_]+)/$",
+        board.board_group,
+        name="board-group",
+    ),
 ]

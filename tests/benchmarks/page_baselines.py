@@ -4,8 +4,9 @@ import as one `COPY` per table.
 
 A page's baseline reads everything the page shows: for the timeline, the form's types and
 factions, the page of 50 events with participants and citations, the axis's GROUP BY and its
-marks; for the board, the office holders and faction members on each date with the events
-that began and ended their spans. It draws them plainly (no axis layout, no template
+marks; for the board, its first page: thirty offices and factions, each with its first five
+people and how many more, and likewise who came and went with the events that began and
+ended their spans. It draws them plainly (no axis layout, no template
 inheritance): that is the framework's share of the cost, which is what the ratio measures.
 """
 
@@ -17,6 +18,7 @@ from django.db import connection
 from actors.models import Membership
 from actors.spans import doubt_on
 from core.dates import display
+from events.views.board import GROUPS, SHOWN
 
 from .baselines import fetch, placeholders
 
@@ -135,32 +137,77 @@ class Span:
         self.end_date, self.end_lower, self.end_upper = end_date, end_lower, end_upper
 
 
-def _spans_on(table, holder_table, holder_column, extra, day):
+CAUSE_COLUMNS = ", ".join(
+    f"CASE WHEN {event}.status = 'published' THEN {column} END"
+    for event, kind in (("sb", "sbt"), ("eb", "ebt"))
+    for column in (f"{event}.slug", f"{event}.title", f"{kind}.name", f"{event}.date")
+)
+
+
+def _present(table, holder_column, alias, day, not_on):
+    """SQL and parameters: the span `alias` may be current on `day` (and its actor was not in the
+    same group on `not_on`)."""
+    sql = (
+        f"({alias}.start_lower <= %s OR {alias}.start_lower IS NULL) "
+        f"AND ({alias}.end_upper >= %s OR {alias}.end_upper IS NULL)"
+    )
+    if not_on is None:
+        return sql, [day, day]
+    absent, params = _present(table, holder_column, "o", not_on, None)
+    sql += (
+        f" AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.actor_id = {alias}.actor_id "
+        f"AND o.{holder_column} = {alias}.{holder_column} AND {absent})"
+    )
+    return sql, [day, day, *params]
+
+
+def _spans_on(table, holder_table, holder_column, extra, sides):
+    """The first `SHOWN` spans of each group in start order, with the group's size, for each of
+    `sides` ((day, not_on) pairs), in the first `GROUPS` + 1 groups by name that hold any of them."""
     causes = (
         "LEFT JOIN events_event sb ON sb.id = s.started_by_id LEFT JOIN events_eventtype sbt ON sbt.id = sb.type_id "
         "LEFT JOIN events_event eb ON eb.id = s.ended_by_id LEFT JOIN events_eventtype ebt ON ebt.id = eb.type_id"
     )
-    return fetch(
-        f"SELECT s.id, s.actor_id, a.slug, a.name, h.slug, h.name, {extra}, s.start_date, s.start_lower, "
-        "s.start_upper, s.end_date, s.end_lower, s.end_upper, "
-        "CASE WHEN sb.status = 'published' THEN sb.slug END, CASE WHEN sb.status = 'published' THEN sb.title END, "
-        "CASE WHEN sb.status = 'published' THEN sbt.name END, CASE WHEN sb.status = 'published' THEN sb.date END, "
-        "CASE WHEN eb.status = 'published' THEN eb.slug END, CASE WHEN eb.status = 'published' THEN eb.title END, "
-        "CASE WHEN eb.status = 'published' THEN ebt.name END, CASE WHEN eb.status = 'published' THEN eb.date END "
-        f"FROM {table} s JOIN actors_actor a ON a.id = s.actor_id JOIN {holder_table} h ON h.id = s.{holder_column} "
-        f"{causes} WHERE (s.start_lower <= %s OR s.start_lower IS NULL) AND (s.end_upper >= %s OR s.end_upper IS NULL)",
-        [day, day],
-    )
+    held, held_params = [], []
+    for day, not_on in sides:
+        sql, params = _present(table, holder_column, "g", day, not_on)
+        held.append(f"EXISTS (SELECT 1 FROM {table} g WHERE g.{holder_column} = h.id AND {sql})")
+        held_params += params
+    groups = f"SELECT h.id FROM {holder_table} h WHERE {' OR '.join(held)} ORDER BY h.name, h.slug LIMIT %s"
+    answers = []
+    for day, not_on in sides:
+        on, params = _present(table, holder_column, "s", day, not_on)
+        answers.append(
+            fetch(
+                "SELECT * FROM ("
+                f"SELECT s.id, s.actor_id, a.slug, a.name, h.slug, h.name, {extra}, s.start_date, s.start_lower, "
+                "s.start_upper, s.end_date, s.end_lower, s.end_upper, "
+                f"{CAUSE_COLUMNS}, "
+                f"ROW_NUMBER() OVER (PARTITION BY s.{holder_column} ORDER BY s.start_lower NULLS FIRST, s.id) "
+                f"AS place, COUNT(s.id) OVER (PARTITION BY s.{holder_column}) FROM {table} s "
+                f"JOIN actors_actor a ON a.id = s.actor_id JOIN {holder_table} h ON h.id = s.{holder_column} "
+                f"{causes} WHERE {on} AND s.{holder_column} IN ({groups})) q WHERE place <= %s ORDER BY 6, 5, place",
+                [*params, *held_params, GROUPS + 1, SHOWN],
+            )
+        )
+    # The one more group only says that a next page exists.
+    kept = sorted({(row[5], row[4]) for rows in answers for row in rows})[:GROUPS]
+    return [[row for row in rows if (row[5], row[4]) in kept] for rows in answers]
 
 
-def _board_lines(rows, day, role):
+def _more(row, shown, href):
+    more = row[22] - shown
+    return f' <a href="{href}{row[4]}/">and {more} more</a>' if more else ""
+
+
+def _board_lines(rows, day, role, kind):
     groups = {}
     for row in rows:
         groups.setdefault((row[5], row[4]), []).append(row)
     out = []
-    for (name, slug), members in sorted(groups.items()):
+    for members in groups.values():
         lines = []
-        for row in sorted(members, key=lambda row: (row[8] or datetime.date.min, row[0])):
+        for row in members:
             doubt = doubt_on(Span(*row[7:13]), day)
             start = display(row[7]) if row[7] else "start unknown"
             end = display(row[10]) if row[10] else "no known end"
@@ -169,55 +216,67 @@ def _board_lines(rows, day, role):
                 f'<li><a href="/actors/{row[2]}/">{escape(row[3])}</a>{part} <span>{start} – {end}</span>'
                 f"{f' <span class=badge>possibly</span> ({escape(doubt)})' if doubt else ''}</li>"
             )
-        out.append(f'<h3><a href="/{slug}/">{escape(name)}</a></h3><ul>{"".join(lines)}</ul>')
-    return "".join(out)
-
-
-def _board_changes(before, after):
-    earlier, later = {}, {}
-    for rows, into in ((before, earlier), (after, later)):
-        for row in rows:
-            into.setdefault((row[5], row[4]), {})[row[1]] = row
-    out = []
-    for holder in sorted(set(earlier) | set(later)):
-        old, new = earlier.get(holder, {}), later.get(holder, {})
-        came = [new[actor] for actor in new if actor not in old]
-        went = [old[actor] for actor in old if actor not in new]
-        if not (came or went):
-            continue
-        causes = "".join(
-            f"<li>{escape(row[3])}: <span>{escape(row[offset + 2])}</span> "
-            f'<a href="/events/{row[offset]}/">{escape(row[offset + 1])}</a> {escape(display(row[offset + 3]))}</li>'
-            for rows, offset in ((came, 13), (went, 17))
-            for row in rows
-            if row[offset]
-        )
-        names = ", ".join(f'<a href="/actors/{row[2]}/">{escape(row[3])}</a>' for row in came + went)
+        more = _more(members[0], len(members), f"/as-of/{day.isoformat()}/{kind}/")
         out.append(
-            f'<li><strong><a href="/{holder[1]}/">{escape(holder[0])}</a>:</strong> {names}<ul>{causes}</ul></li>'
+            f'<h3><a href="/{kind}/{members[0][4]}/">{escape(members[0][5])}</a></h3><ul>{"".join(lines)}{more}</ul>'
         )
     return "".join(out)
+
+
+def _board_changes(came, went, earlier, later, kind):
+    sides = {}
+    for name, rows in (("came", came), ("went", went)):
+        for row in rows:
+            sides.setdefault((row[5], row[4]), {}).setdefault(name, []).append(row)
+    out = []
+    for holder in sorted(sides):
+        line = sides[holder]
+        parts, causes = [], []
+        for name, offset, day, other in (("came", 13, later, earlier), ("went", 17, earlier, later)):
+            rows = line.get(name, [])
+            if not rows:
+                continue
+            names = ", ".join(f'<a href="/actors/{row[2]}/">{escape(row[3])}</a>' for row in rows)
+            href = f"/as-of/{day.isoformat()}/{kind}/"
+            parts.append(names + _more(rows[0], len(rows), href).replace('/">', f'/?not_on={other.isoformat()}">'))
+            causes += [
+                f"<li>{escape(row[3])}: <span>{escape(row[offset + 2])}</span> <a href="
+                f'"/events/{row[offset]}/">{escape(row[offset + 1])}</a> {escape(display(row[offset + 3]))}</li>'
+                for row in rows
+                if row[offset]
+            ]
+        group = (line.get("came") or line.get("went"))[0]
+        out.append(
+            f'<li><strong><a href="/{kind}/{group[4]}/">{escape(holder[0])}</a>:</strong> '
+            f"{' replaced '.join(parts)}<ul>{''.join(causes)}</ul></li>"
+        )
+    return "".join(out)
+
+
+KINDS = (
+    ("offices", "actors_tenure", "actors_office", "office_id", "NULL", False),
+    ("factions", "actors_membership", "actors_faction", "faction_id", "s.role", True),
+)
 
 
 def as_of_board(day, compare=None):
-    """`/as-of/<day>/[?compare=<other>]`: office holders and faction members on the day(s), what changed."""
+    """`/as-of/<day>/[?compare=<other>]`: the first offices and factions, each with its first few
+    people and how many more; with `compare`, the first few who came and went, how many more."""
     day = datetime.date.fromisoformat(day)
-    on = {}
-    for when in [day] + ([datetime.date.fromisoformat(compare)] if compare else []):
-        on[when] = (
-            _spans_on("actors_tenure", "actors_office", "office_id", "NULL", when),
-            _spans_on("actors_membership", "actors_faction", "faction_id", "s.role", when),
-        )
-    tenures, memberships = on[day]
     changed = ""
     if compare:
-        earlier, later = sorted(on)
-        changed = (
-            f"<section><h2>What changed</h2><ul>{_board_changes(on[earlier][0], on[later][0])}</ul>"
-            f"<ul>{_board_changes(on[earlier][1], on[later][1])}</ul></section>"
+        earlier, later = sorted([day, datetime.date.fromisoformat(compare)])
+        lists = "".join(
+            f"<ul>{_board_changes(came, went, earlier, later, kind)}</ul>"
+            for kind, *spans, _ in KINDS
+            for came, went in [_spans_on(*spans, [(later, earlier), (earlier, later)])]
         )
+        changed = f"<section><h2>What changed</h2>{lists}</section>"
+    sections = "".join(
+        f"<section><h2>{kind.title()}</h2>{_board_lines(rows, day, role, kind)}</section>"
+        for kind, *spans, role in KINDS
+        for (rows,) in [_spans_on(*spans, [(day, None)])]
+    )
     return (
-        f"<!doctype html><html><body><h1>The board on {display(day.isoformat())}</h1>{changed}"
-        f"<section><h2>Offices</h2>{_board_lines(tenures, day, False)}</section>"
-        f"<section><h2>Factions</h2>{_board_lines(memberships, day, True)}</section></body></html>"
+        f"<!doctype html><html><body><h1>The board on {display(day.isoformat())}</h1>{changed}{sections}</body></html>"
     ).encode()

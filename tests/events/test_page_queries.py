@@ -79,6 +79,8 @@ PAGES = [
     "/events/hub-event/",
     "/as-of/2017-09-15/",
     "/as-of/2017-09-15/?compare=2015-06-01",
+    "/as-of/2017-09-15/factions/hub-faction/",
+    "/as-of/2017-09-15/offices/hub-office/?not_on=2015-06-01",
 ]
 
 
