@@ -6,7 +6,7 @@ import secrets
 
 import pytest
 from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
+from core.cache import DatabaseCache
 from django.test import override_settings
 
 from tests.api.clients import anonymous_client
@@ -89,7 +89,7 @@ def test_every_answer_carries_a_content_security_policy_without_inline_script(cl
         assert b"<style" not in response.content and b" style=" not in response.content
 
 
-DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kzwatch_cache"}}
+DATABASE_CACHE = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "kzwatch_cache"}}
 
 
 @pytest.mark.django_db
