@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RequestTooLargeMiddleware",
-    "core.middleware.RefusedWriteLogMiddleware",
+    "core.middleware.RefusedRequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,6 +227,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 LOGIN_URL = "admin:login"
+# Django's own page, after noting the reason for the refused-request log (core.security).
+CSRF_FAILURE_VIEW = "core.security.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
