@@ -149,6 +149,7 @@ def import_file():
 
 
 def rss_feed(links):
+    """RSS 2.0: each payload as escaped text in a title and a description, beside its link."""
     items = "".join(
         f"<item><title>{escape(payload)} Karim Massimov</title><link>{escape(link)}</link>"
         f"<description>{escape(payload)}</description><guid>xss-rss-{number}</guid>"
@@ -162,6 +163,7 @@ def rss_feed(links):
 
 
 def atom_feed(links):
+    """Atom: each payload in a type="html" title and a CDATA summary, its link as an attribute."""
     entries = "".join(
         f'<entry><title type="html">{escape(payload)} Karim Massimov</title><link href="{escape(link)}"/>'
         f"<id>xss-atom-{number}</id><updated>2017-08-02T10:00:00Z</updated>"
