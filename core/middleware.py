@@ -1,5 +1,5 @@
 """Answers every response shares, whatever view made it: a content security policy, a 413 for
-an oversized body, a 503 while the database is unreachable, a log line for a refused write,
+an oversized body, a 503 while the database is unreachable, a log line for a refused request,
 and readers' pages from the shared cache.
 
 Errors under /api/ are JSON, as the API's own are; elsewhere they are a plain sentence.
@@ -94,25 +94,38 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-class RefusedWriteLogMiddleware:
-    """Every refused write (401 or 403 to POST, PUT, PATCH, DELETE), in the API or the admin, is logged."""
+class RefusedRequestLogMiddleware:
+    """Every refused request (401 or 403), in the API, the admin or a page, is logged: who, from
+    where, what and why. Writes are the point; refused reads show a bad token or someone probing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method in UNSAFE_METHODS and response.status_code in (401, 403):
+        if response.status_code in (401, 403):
             user = getattr(request, "user", None)
             security_log.warning(
-                "Refused write: %s %s by %s from %s (%s)",
+                "Refused %s: %s %s by %s from %s (%s: %s)",
+                "write" if request.method in UNSAFE_METHODS else "read",
                 request.method,
                 request.path,
                 user.get_username() if user is not None and user.is_authenticated else "anonymous",
                 request.META.get("REMOTE_ADDR"),
                 response.status_code,
+                refusal_reason(request, response),
             )
         return response
+
+
+def refusal_reason(request, response):
+    """The API's own message ("Invalid token."), the CSRF check's, or what the status means."""
+    detail = getattr(response, "data", None)
+    if isinstance(detail, dict) and "detail" in detail:
+        return str(detail["detail"])
+    if hasattr(request, "csrf_failure_reason"):
+        return f"CSRF check failed: {request.csrf_failure_reason}"
+    return "not authenticated" if response.status_code == 401 else "permission denied"
 
 
 class AnonymousPageCacheMiddleware:

@@ -7,6 +7,7 @@ values get a 400 with the same field-by-field JSON message the API gives.
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .filters import EventFilterSet
 from .models import Event
@@ -42,7 +43,8 @@ class EventFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return f"{item.date_display}. {item.summary}".strip()
+        # Atom marks the summary type="html": readers render it, so a curator's text is escaped first.
+        return escape(f"{item.date_display}. {item.summary}".strip())
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RequestTooLargeMiddleware",
-    "core.middleware.RefusedWriteLogMiddleware",
+    "core.middleware.RefusedRequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Readers without credentials get pages from the shared cache (core/page_cache.py).
     "core.middleware.AnonymousPageCacheMiddleware",
@@ -243,6 +243,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 LOGIN_URL = "admin:login"
+# Django's own page, after noting the reason for the refused-request log (core.security).
+CSRF_FAILURE_VIEW = "core.security.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

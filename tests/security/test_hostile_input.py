@@ -1,6 +1,7 @@
 """Bad input gets a 4xx that says what is wrong, changes nothing, and never a 500."""
 
 import json
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -142,3 +143,12 @@ def test_known_slugs_cost_one_query_per_parameter(records):
         response = client.get("/api/v1/events/?type=arrest&actor=karim-massimov&faction=old-guard")
     assert [row["slug"] for row in response.json()["results"]] == ["known-event"]
     assert len(filtered) == len(plain) + 3
+
+
+def test_markup_in_a_summary_reaches_feed_readers_as_text():
+    EventFactory(summary="<b>bold</b> & <script>alert(1)</script>", date="2017")
+    feed = ElementTree.fromstring(anonymous_client().get("/feeds/events/").content)
+    summary = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+    # type="html": readers unescape the text once and render the HTML they get, which must be text.
+    assert summary.get("type") == "html"
+    assert summary.text == "2017. &lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;"

@@ -3,13 +3,11 @@ answer, and a cache (with the throttle in it) that every worker process shares."
 
 import re
 import secrets
+import sqlite3
 
 import pytest
-from django.core.cache import caches
-from core.cache import DatabaseCache
-from django.test import override_settings
+from django.db import connection
 
-from tests.api.clients import anonymous_client
 from tests.test_settings import run_python
 
 PRODUCTION = {
@@ -89,36 +87,50 @@ def test_every_answer_carries_a_content_security_policy_without_inline_script(cl
         assert b"<style" not in response.content and b" style=" not in response.content
 
 
-DATABASE_CACHE = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "kzwatch_cache"}}
+ANONYMOUS_READS = """
+import django
+django.setup()
+from django.test import Client
+client = Client(REMOTE_ADDR="{address}")
+print(" ".join(str(client.get("/api/v1/events/").status_code) for _ in range(3)))
+"""
 
 
-@pytest.mark.django_db
-def test_throttle_state_lives_in_the_database_cache_every_worker_reads():
-    with override_settings(CACHES=DATABASE_CACHE):
-        caches["default"].clear()
-        client = anonymous_client()
-        client.get("/api/v1/events/")
-        # A second process would open its own cache object on the same table: it sees the count.
-        other_worker = DatabaseCache("kzwatch_cache", {})
-        address = client._credentials.get("REMOTE_ADDR") or client.defaults["REMOTE_ADDR"]
-        history = other_worker.get(f"throttle_anon_{address}")
-        assert history and len(history) == 1
+def database_url_for_other_processes(tmp_path):
+    """The test database as another process can open it: PostgreSQL's test database by name;
+    SQLite's, which lives in this process's memory, copied to a file first."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        path = tmp_path / "shared.sqlite3"
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        return f"sqlite:///{path}"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    return f"postgresql://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
-@pytest.mark.django_db
-def test_throttle_refuses_past_the_rate_through_the_database_cache(settings):
-    from rest_framework.throttling import AnonRateThrottle
+def reads_in_two_processes(database_url, cache_url):
+    """Three anonymous reads from one address in each of two processes, one after the other."""
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    environment = {**PRODUCTION, "ALLOWED_HOSTS": "testserver", "DATABASE_URL": database_url}
+    environment.update(CACHE_URL=cache_url, API_ANON_RATE="4/minute")
+    answers = []
+    for _ in range(2):
+        result = run_python(ANONYMOUS_READS.format(address=address), **environment)
+        assert result.returncode == 0, result.stderr
+        answers.append(result.stdout.split())
+    return answers
 
-    settings.CACHES = DATABASE_CACHE
-    caches["default"].clear()
-    client = anonymous_client()
-    original = AnonRateThrottle.THROTTLE_RATES
-    AnonRateThrottle.THROTTLE_RATES = {"anon": "3/minute"}
-    try:
-        answers = [client.get("/api/v1/events/").status_code for _ in range(4)]
-    finally:
-        AnonRateThrottle.THROTTLE_RATES = original
-    assert answers == [200, 200, 200, 429]
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_share_the_anonymous_throttle_through_the_database(tmp_path):
+    database_url = database_url_for_other_processes(tmp_path)
+    # Six reads against a rate of four: the second process sees the first one's count.
+    assert reads_in_two_processes(database_url, "") == [["200"] * 3, ["200", "429", "429"]]
+    # Each process counting alone (its own memory) would let all six through.
+    assert reads_in_two_processes(database_url, "locmem://") == [["200"] * 3, ["200"] * 3]
 
 
 def test_redis_cache_url_selects_the_redis_backend_and_it_round_trips():
