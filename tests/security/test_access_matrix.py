@@ -75,6 +75,8 @@ def sample_url(pattern, keys):
                 return None  # a row made without history (a migration's): its history page is walked elsewhere
             route = route.replace("([^/]+)/history/([^/]+)/", f"{obj.pk}/history/{history.pk}/")
         return "/" + route
+    if route.startswith("as-of/") and "(?P<kind>" in route:
+        return f"/as-of/{keys['slugs']['as-of']}/factions/{keys['slugs']['factions']}/"  # a group on the board
     for kind, key in keys["slugs"].items():
         if route.startswith((f"{kind}/", f"api/v1/{kind}/")):
             route = re.sub(r"\(\?P<\w+>[^)]*\)|<\w+:\w+>", str(key), route)
