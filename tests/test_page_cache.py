@@ -121,6 +121,17 @@ def test_token_requests_are_never_answered_from_the_cache(curator):
     assert queries > 0
 
 
+def test_a_client_authenticated_without_a_header_is_never_answered_from_the_cache(admin_user):
+    from rest_framework.test import APIClient
+
+    EventFactory(title="Hidden draft", status=Event.Status.DRAFT)
+    Client().get("/api/v1/events/")
+    client = APIClient()
+    client.force_authenticate(admin_user)
+
+    assert b"Hidden draft" in client.get("/api/v1/events/").content
+
+
 def test_the_throttle_counts_answers_from_the_cache(monkeypatch):
     monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "2/minute")
     client = Client()

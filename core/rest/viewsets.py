@@ -70,7 +70,8 @@ class ConditionalGetMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if page_cache.may_serve(request._request):
+        # Credentials may come other ways than a cookie or a header: ask who the request is.
+        if page_cache.may_serve(request._request) and not request.user.is_authenticated:
             self.cache_key = page_cache.cache_key(request._request)
             stored = page_cache.cached(self.cache_key)
             if stored is not None:
