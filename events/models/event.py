@@ -1,11 +1,14 @@
 """Events and who took part in them."""
 
 import datetime
+from collections import defaultdict
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -23,15 +26,18 @@ CHRONOLOGICAL = (Key("sort_date", kind="date"), Key("pk", kind="int"))
 REVERSE_CHRONOLOGICAL = (Key("sort_date", kind="date", descending=True), Key("pk", kind="int", descending=True))
 
 
+def sees_unpublished(user):
+    """Whether `user` may see drafts and retractions: only users who may edit events."""
+    return user is not None and user.is_authenticated and user.has_perm("events.change_event")
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
 
     def visible_to(self, user):
         """Published events for everyone; drafts and retractions too for users who may edit events."""
-        if user is not None and user.is_authenticated and user.has_perm("events.change_event"):
-            return self
-        return self.published()
+        return self if sees_unpublished(user) else self.published()
 
     def overlapping(self, start=None, end=None):
         """Events whose date range meets the window [start, end]; either end may be open."""
@@ -49,42 +55,13 @@ class EventQuerySet(models.QuerySet):
         return order_by_keys(self, REVERSE_CHRONOLOGICAL)
 
     def for_api(self, user):
-        """What the API's JSON shows, in a fixed number of queries: the type, participants and
-        sources (only the columns shown: at 50 rows a page, building whole actors and sources
-        cost more than reading them), the parent (`visible_parent`, a slug) and related events
-        `user` may see."""
-        from .evidence import Citation  # evidence.py imports this module for its foreign keys
-
-        visible = Event.objects.visible_to(user)
-        parent = visible.filter(pk=OuterRef("parent_id")).values("slug")[:1]
-        participations = (
-            Participation.objects.select_related("actor", "role")
-            .only("event", "actor__slug", "actor__name", "role__slug", "note")
-            .order_by("pk")
-        )
-        citations = (
-            Citation.objects.select_related("source")
-            .only(
-                "event",
-                "quote",
-                "locator",
-                "credibility",
-                "note",
-                "source__title",
-                "source__url",
-                "source__reliability",
-            )
-            .order_by("pk")
-        )
-        return (
-            self.select_related("type")
-            .prefetch_related(
-                models.Prefetch("participations", participations),
-                models.Prefetch("citations", citations),
-                models.Prefetch("related", visible.only("pk", "slug").order_by("pk")),
-            )
-            .annotate(visible_parent=Subquery(parent))
-        )
+        """What the API's JSON shows, in a fixed number of queries: the type, the parent
+        (`visible_parent`, a slug) and, attached to each event by `ApiEventIterable`, its
+        participants, citations and the related events `user` may see."""
+        parent = Event.objects.visible_to(user).filter(pk=OuterRef("parent_id")).values("slug")[:1]
+        queryset = self.select_related("type").annotate(visible_parent=Subquery(parent))
+        queryset._iterable_class = EditorApiEventIterable if sees_unpublished(user) else ApiEventIterable
+        return queryset
 
     def changed_since(self, when):
         """Events whose API representation may differ from what it was at `when`.
@@ -170,6 +147,74 @@ class EventQuerySet(models.QuerySet):
 
 # How deep a chain of parent events is followed when looking for a cycle.
 MAX_PARENT_DEPTH = 100
+
+
+class ApiEventIterable(ModelIterable):
+    """Events, each with the plain rows its JSON embeds: `participant_rows`, `citation_rows`
+    and `related_slugs` (of published events only; `EditorApiEventIterable` shows every one).
+
+    One `values_list` query per relation for all the events fetched together (a whole page, or
+    a chunk of `iterator()`): at 50 events a page, the model instances, related managers and
+    queryset clones of `prefetch_related` cost more than the queries themselves.
+    """
+
+    sees_unpublished = False
+
+    def __iter__(self):
+        events = super().__iter__()
+        size = self.chunk_size if self.chunked_fetch else None
+        while chunk := list(islice(events, size)):
+            self.attach_rows(chunk)
+            yield from chunk
+
+    def attach_rows(self, events):
+        from .evidence import Citation  # evidence.py imports this module for its foreign keys
+
+        ids = [event.pk for event in events]
+        participants = _grouped(
+            Participation.objects.filter(event_id__in=ids)
+            .order_by("pk")
+            .values_list("event_id", "actor__slug", "actor__name", "role__slug", "note"),
+            ("actor", "name", "role", "note"),
+        )
+        citations = _grouped(
+            Citation.objects.filter(event_id__in=ids)
+            .order_by("pk")
+            .values_list(
+                "event_id",
+                "source_id",
+                "source__title",
+                "source__url",
+                "source__reliability",
+                "quote",
+                "locator",
+                "credibility",
+                "note",
+            ),
+            ("source", "title", "url", "reliability", "quote", "locator", "credibility", "note"),
+        )
+        links = Event.related.through.objects.filter(from_event_id__in=ids)
+        if not self.sees_unpublished:
+            links = links.filter(to_event__status=Event.Status.PUBLISHED)
+        related = defaultdict(list)
+        for event_id, slug in links.order_by("to_event_id").values_list("from_event_id", "to_event__slug"):
+            related[event_id].append(slug)
+        for event in events:
+            event.participant_rows = participants.get(event.pk, [])
+            event.citation_rows = citations.get(event.pk, [])
+            event.related_slugs = related.get(event.pk, [])
+
+
+class EditorApiEventIterable(ApiEventIterable):
+    sees_unpublished = True
+
+
+def _grouped(rows, names):
+    """`(owner id, *values)` rows as lists of dicts keyed by `names`, by owner id."""
+    groups = defaultdict(list)
+    for owner, *values in rows:
+        groups[owner].append(dict(zip(names, values, strict=True)))
+    return groups
 
 
 class Event(DatedModel, TimestampedModel):
