@@ -2,13 +2,11 @@
 
 import datetime
 from collections import defaultdict
-from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +14,7 @@ from actors.models import Actor
 from core.dates import DatedModel, EDTFField, display
 from core.models import SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
+from core.rows import AttachingIterable, grouped
 
 from .vocabulary import EventType, ParticipantRole
 
@@ -149,35 +148,23 @@ class EventQuerySet(models.QuerySet):
 MAX_PARENT_DEPTH = 100
 
 
-class ApiEventIterable(ModelIterable):
+class ApiEventIterable(AttachingIterable):
     """Events, each with the plain rows its JSON embeds: `participant_rows`, `citation_rows`
-    and `related_slugs` (of published events only; `EditorApiEventIterable` shows every one).
-
-    One `values_list` query per relation for all the events fetched together (a whole page, or
-    a chunk of `iterator()`): at 50 events a page, the model instances, related managers and
-    queryset clones of `prefetch_related` cost more than the queries themselves.
-    """
+    and `related_slugs` (of published events only; `EditorApiEventIterable` shows every one)."""
 
     sees_unpublished = False
-
-    def __iter__(self):
-        events = super().__iter__()
-        size = self.chunk_size if self.chunked_fetch else None
-        while chunk := list(islice(events, size)):
-            self.attach_rows(chunk)
-            yield from chunk
 
     def attach_rows(self, events):
         from .evidence import Citation  # evidence.py imports this module for its foreign keys
 
         ids = [event.pk for event in events]
-        participants = _grouped(
+        participants = grouped(
             Participation.objects.filter(event_id__in=ids)
             .order_by("pk")
             .values_list("event_id", "actor__slug", "actor__name", "role__slug", "note"),
             ("actor", "name", "role", "note"),
         )
-        citations = _grouped(
+        citations = grouped(
             Citation.objects.filter(event_id__in=ids)
             .order_by("pk")
             .values_list(
@@ -207,14 +194,6 @@ class ApiEventIterable(ModelIterable):
 
 class EditorApiEventIterable(ApiEventIterable):
     sees_unpublished = True
-
-
-def _grouped(rows, names):
-    """`(owner id, *values)` rows as lists of dicts keyed by `names`, by owner id."""
-    groups = defaultdict(list)
-    for owner, *values in rows:
-        groups[owner].append(dict(zip(names, values, strict=True)))
-    return groups
 
 
 class Event(DatedModel, TimestampedModel):
