@@ -2,7 +2,7 @@
 
 Aliases and identifiers are written with their actor (the list sent replaces the list held);
 memberships and tenures are written at their own endpoints (`MembershipSerializer`,
-`TenureSerializer`). Every relation a serializer shows is prefetched by the viewset's
+`TenureSerializer`). Every relation a serializer shows is fetched by the viewset's
 queryset; these classes never query on their own.
 """
 

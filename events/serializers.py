@@ -3,7 +3,7 @@
 Reads and writes share one shape: related records are named by slug (sources by id). An
 event with its participants and citations is created or changed in one request; the write
 itself is `events.services.event_create` / `event_update`, which validate every row as the
-model does. Serializers never query on their own: the viewset prefetches what they show.
+model does. Serializers never query on their own: the viewset's queryset fetches what they show.
 """
 
 from operator import attrgetter
