@@ -2,7 +2,7 @@
 
 Aliases and identifiers are written with their actor (the list sent replaces the list held);
 memberships and tenures are written at their own endpoints (`MembershipSerializer`,
-`TenureSerializer`). Every relation a serializer shows is prefetched by the viewset's
+`TenureSerializer`). Every relation a serializer shows is fetched by the viewset's
 queryset; these classes never query on their own.
 """
 
@@ -81,7 +81,7 @@ class ActorTenureSerializer(serializers.ModelSerializer):
 class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
     """A person or organisation, with their names, identifiers, factions and offices.
 
-    Read straight off the rows `Actor.objects.for_detail()` prefetched (`DirectReadMixin`; the
+    Read straight off the rows `Actor.objects.for_detail()` attached (`DirectReadMixin`; the
     nested serializers still give the schema, and the visibility of a span's events comes from
     `SpanQuerySet.with_visible_causes`); a test checks the JSON equals DRF's own walk
     (tests/api/test_representation.py).
@@ -90,34 +90,10 @@ class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
     readers = {
         **{name: attrgetter(name) for name in ("slug", "name", "sort_name", "kind", "summary")},
         **{name: attrgetter(name) for name in ("birth_date", "death_date")},
-        "aliases": lambda actor: [{"name": item.name, "lang": item.lang} for item in actor.aliases.all()],
-        "identifiers": lambda actor: [
-            {"scheme": item.scheme, "identifier": item.identifier} for item in actor.identifiers.all()
-        ],
-        "memberships": lambda actor: [
-            {
-                "id": item.pk,
-                "faction": item.faction.slug,
-                "role": item.role,
-                "start_date": item.start_date,
-                "end_date": item.end_date,
-                "started_by": item.started_by_visible,
-                "ended_by": item.ended_by_visible,
-            }
-            for item in actor.membership_rows
-        ],
-        "tenures": lambda actor: [
-            {
-                "id": item.pk,
-                "office": item.office.slug,
-                "start_date": item.start_date,
-                "end_date": item.end_date,
-                "predecessor": item.predecessor.slug if item.predecessor_id else None,
-                "started_by": item.started_by_visible,
-                "ended_by": item.ended_by_visible,
-            }
-            for item in actor.tenure_rows
-        ],
+        "aliases": attrgetter("alias_rows"),
+        "identifiers": attrgetter("identifier_rows"),
+        "memberships": attrgetter("membership_rows"),
+        "tenures": attrgetter("tenure_rows"),
         "created_at": lambda actor: iso_datetime(actor.created_at),
         "updated_at": lambda actor: iso_datetime(actor.updated_at),
     }

@@ -3,7 +3,7 @@
 DRF checks field types but never calls `Model.clean()` or the model's constraints; these
 serializers call `full_clean()` before every save, so an invalid EDTF date or an end before
 a start is a 400 with the model's own message. Serializers here never query on their own:
-the viewset hands them rows prefetched by a named QuerySet method.
+the viewset hands them rows, and the rows they embed, fetched by a named QuerySet method.
 """
 
 import re
@@ -31,7 +31,7 @@ def iso_datetime(value):
 
 
 class DirectReadMixin:
-    """A serializer whose JSON is read straight off prefetched rows, field by field.
+    """A serializer whose JSON is read straight off fetched rows, field by field.
 
     DRF's walk over nested field objects costs more than the queries on a page of 50 rows.
     `readers` maps a field name to a function of the row giving its JSON; a readable field

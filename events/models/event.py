@@ -1,6 +1,7 @@
 """Events and who took part in them."""
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +14,7 @@ from actors.models import Actor
 from core.dates import DatedModel, EDTFField, display
 from core.models import SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
+from core.rows import AttachingIterable, grouped
 
 from .vocabulary import EventType, ParticipantRole
 
@@ -23,15 +25,18 @@ CHRONOLOGICAL = (Key("sort_date", kind="date"), Key("pk", kind="int"))
 REVERSE_CHRONOLOGICAL = (Key("sort_date", kind="date", descending=True), Key("pk", kind="int", descending=True))
 
 
+def sees_unpublished(user):
+    """Whether `user` may see drafts and retractions: only users who may edit events."""
+    return user is not None and user.is_authenticated and user.has_perm("events.change_event")
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
 
     def visible_to(self, user):
         """Published events for everyone; drafts and retractions too for users who may edit events."""
-        if user is not None and user.is_authenticated and user.has_perm("events.change_event"):
-            return self
-        return self.published()
+        return self if sees_unpublished(user) else self.published()
 
     def overlapping(self, start=None, end=None):
         """Events whose date range meets the window [start, end]; either end may be open."""
@@ -49,42 +54,13 @@ class EventQuerySet(models.QuerySet):
         return order_by_keys(self, REVERSE_CHRONOLOGICAL)
 
     def for_api(self, user):
-        """What the API's JSON shows, in a fixed number of queries: the type, participants and
-        sources (only the columns shown: at 50 rows a page, building whole actors and sources
-        cost more than reading them), the parent (`visible_parent`, a slug) and related events
-        `user` may see."""
-        from .evidence import Citation  # evidence.py imports this module for its foreign keys
-
-        visible = Event.objects.visible_to(user)
-        parent = visible.filter(pk=OuterRef("parent_id")).values("slug")[:1]
-        participations = (
-            Participation.objects.select_related("actor", "role")
-            .only("event", "actor__slug", "actor__name", "role__slug", "note")
-            .order_by("pk")
-        )
-        citations = (
-            Citation.objects.select_related("source")
-            .only(
-                "event",
-                "quote",
-                "locator",
-                "credibility",
-                "note",
-                "source__title",
-                "source__url",
-                "source__reliability",
-            )
-            .order_by("pk")
-        )
-        return (
-            self.select_related("type")
-            .prefetch_related(
-                models.Prefetch("participations", participations),
-                models.Prefetch("citations", citations),
-                models.Prefetch("related", visible.only("pk", "slug").order_by("pk")),
-            )
-            .annotate(visible_parent=Subquery(parent))
-        )
+        """What the API's JSON shows, in a fixed number of queries: the type, the parent
+        (`visible_parent`, a slug) and, attached to each event by `ApiEventIterable`, its
+        participants, citations and the related events `user` may see."""
+        parent = Event.objects.visible_to(user).filter(pk=OuterRef("parent_id")).values("slug")[:1]
+        queryset = self.select_related("type").annotate(visible_parent=Subquery(parent))
+        queryset._iterable_class = EditorApiEventIterable if sees_unpublished(user) else ApiEventIterable
+        return queryset
 
     def changed_since(self, when):
         """Events whose API representation may differ from what it was at `when`.
@@ -170,6 +146,54 @@ class EventQuerySet(models.QuerySet):
 
 # How deep a chain of parent events is followed when looking for a cycle.
 MAX_PARENT_DEPTH = 100
+
+
+class ApiEventIterable(AttachingIterable):
+    """Events, each with the plain rows its JSON embeds: `participant_rows`, `citation_rows`
+    and `related_slugs` (of published events only; `EditorApiEventIterable` shows every one)."""
+
+    sees_unpublished = False
+
+    def attach_rows(self, events):
+        from .evidence import Citation  # evidence.py imports this module for its foreign keys
+
+        ids = [event.pk for event in events]
+        participants = grouped(
+            Participation.objects.filter(event_id__in=ids)
+            .order_by("pk")
+            .values_list("event_id", "actor__slug", "actor__name", "role__slug", "note"),
+            ("actor", "name", "role", "note"),
+        )
+        citations = grouped(
+            Citation.objects.filter(event_id__in=ids)
+            .order_by("pk")
+            .values_list(
+                "event_id",
+                "source_id",
+                "source__title",
+                "source__url",
+                "source__reliability",
+                "quote",
+                "locator",
+                "credibility",
+                "note",
+            ),
+            ("source", "title", "url", "reliability", "quote", "locator", "credibility", "note"),
+        )
+        links = Event.related.through.objects.filter(from_event_id__in=ids)
+        if not self.sees_unpublished:
+            links = links.filter(to_event__status=Event.Status.PUBLISHED)
+        related = defaultdict(list)
+        for event_id, slug in links.order_by("to_event_id").values_list("from_event_id", "to_event__slug"):
+            related[event_id].append(slug)
+        for event in events:
+            event.participant_rows = participants.get(event.pk, [])
+            event.citation_rows = citations.get(event.pk, [])
+            event.related_slugs = related.get(event.pk, [])
+
+
+class EditorApiEventIterable(ApiEventIterable):
+    sees_unpublished = True
 
 
 class Event(DatedModel, TimestampedModel):

@@ -106,6 +106,13 @@ def test_curator_sees_the_draft_parent(curator):
     assert token_client(curator).get("/api/v1/events/child/").json()["parent"] == "secret-draft"
 
 
+def test_curator_sees_the_draft_related_event(curator):
+    draft = EventFactory(slug="secret-draft", status=Event.Status.DRAFT)
+    EventFactory(slug="child").related.set([draft])
+
+    assert token_client(curator).get("/api/v1/events/child/").json()["related"] == ["secret-draft"]
+
+
 def test_actor_detail_embeds_aliases_identifiers_memberships_and_tenures():
     actor = ActorFactory(slug="karim-masimov", name="Karim Masimov", birth_date="1965-06-15")
     AliasFactory(actor=actor, name="Карим Масимов", lang="ru")
