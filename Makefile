@@ -75,8 +75,10 @@ migrations-check: $(VENV)/.installed-dev
 browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || { echo "Chromium is missing: apt-get install chromium"; exit 1; }
 
+# One pytest worker per core (pytest-xdist; each worker has its own test database).
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.installed-dev browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint migrations-check pytest
 
