@@ -22,7 +22,7 @@ from .exports.popolo import popolo_export
 from .exports.tabular import EventCSVRenderer
 from .filters import EventFilterSet, SourceFilterSet, TombstoneFilterSet
 from .models import Event, Source
-from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL
+from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
 from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
 
 CSV_CHUNK = 500
@@ -159,10 +159,7 @@ class TombstoneViewSet(ConditionalGetMixin, mixins.ListModelMixin, viewsets.Gene
     keyset_ordering = keyset(Key("at", kind="datetime"))
 
     def get_queryset(self):
-        user = self.request.user
-        return Tombstone.objects.visible_to(
-            sees_unpublished=user.is_authenticated and user.has_perm("events.change_event")
-        )
+        return Tombstone.objects.visible_to(sees_unpublished=sees_unpublished(self.request.user))
 
 
 POPOLO_SCHEMA = {

@@ -13,19 +13,16 @@ from actors.models import LANGUAGE_CHOICES, Actor, Faction, Membership, Office, 
 
 from ..filters import EventFilterSet
 from ..models import Citation, Event, Participation, Source
+from ..models.event import sees_unpublished
 from .drawing import span_chart
 
 RECENT = 50
 LANGUAGES = dict(LANGUAGE_CHOICES)
 
 
-def can_see_drafts(user):
-    return user.is_authenticated and user.has_perm("events.change_event")
-
-
 def with_visible_causes(spans, user):
     """Set `start_cause`/`end_cause` on each span: its recorded cause, when the reader may see it."""
-    drafts_too = can_see_drafts(user)
+    drafts_too = sees_unpublished(user)
     for span in spans:
         for name, cause in (("start_cause", span.started_by), ("end_cause", span.ended_by)):
             visible = cause is not None and (drafts_too or cause.status == Event.Status.PUBLISHED)
@@ -51,14 +48,14 @@ def event_detail(request, slug):
         slug=slug,
     )
     parent = event.parent
-    if parent is not None and not (can_see_drafts(request.user) or parent.status == Event.Status.PUBLISHED):
+    if parent is not None and not (sees_unpublished(request.user) or parent.status == Event.Status.PUBLISHED):
         parent = None
     context = {
         "event": event,
         "parent": parent,
         "grades": Source.Reliability.choices,
         "credibilities": Citation.Credibility.choices,
-        "can_see_drafts": can_see_drafts(request.user),
+        "can_see_drafts": sees_unpublished(request.user),
     }
     return render(request, "events/event_detail.html", context)
 
@@ -67,7 +64,7 @@ def recent_events(request, **filters):
     """The newest `RECENT` events the reader may see that match the API's `filters` (slug lists)."""
     visible = Event.objects.visible_to(request.user)
     events = list(EventFilterSet(filters, queryset=visible).qs.for_timeline().reverse_chronological()[:RECENT])
-    return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": can_see_drafts(request.user)}
+    return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": sees_unpublished(request.user)}
 
 
 def actor_detail(request, slug):
@@ -144,5 +141,5 @@ def office_detail(request, slug):
     )
     tenures = with_visible_causes(list(office.tenures.all()), request.user)
     chart = span_chart((t.actor.name, t.actor.get_absolute_url(), t) for t in tenures)
-    context = {"office": office, "tenures": tenures, "chart": chart, "can_see_drafts": can_see_drafts(request.user)}
+    context = {"office": office, "tenures": tenures, "chart": chart, "can_see_drafts": sees_unpublished(request.user)}
     return render(request, "actors/office_detail.html", context)

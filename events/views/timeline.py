@@ -19,7 +19,7 @@ from core.ordering import page_after
 
 from ..filters import EventFilterSet
 from ..models import Event, EventType
-from ..models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL
+from ..models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
 from .drawing import MAX_SINGLES, event_axis
 
 PAGE_SIZE = 50
@@ -137,7 +137,7 @@ def timeline(request):
             for slug in data.getlist("faction")
         ],
         "export_query": _export_query(query),
-        "can_see_drafts": _can_see_drafts(request.user),
+        "can_see_drafts": sees_unpublished(request.user),
     }
     # A history restore (the back button) needs the whole page, not the part a filter swaps.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
@@ -146,10 +146,6 @@ def timeline(request):
     if partial:
         response["HX-Push-Url"] = f"{request.path}?{data.urlencode()}"
     return response
-
-
-def _can_see_drafts(user):
-    return user.is_authenticated and user.has_perm("events.change_event")
 
 
 def _with(query, **values):
