@@ -1,11 +1,13 @@
-"""The shared cache in a database table, with a `set` that costs one statement.
+"""The shared cache in a database table, with a `set` that costs one statement, and counters.
 
 Django's database cache counts the whole table, reads the row and writes it in a
-transaction on every `set`: six round trips, paid by each anonymous API request (the
-throttle keeps its count here) and by each page kept for readers. Here `set` is one
-INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL and SQLite both understand, and the
+transaction on every `set`: six round trips, paid by each page kept for readers. Here `set`
+is one INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL and SQLite both understand, and the
 table is counted (and culled past MAX_ENTRIES) on one `set` in CULL_EVERY instead of on each.
 Reads, `add`, `touch`, deletes and the table itself are Django's.
+
+`count_hit` adds one to a counter (the API throttle's, per client and window) in one
+statement on this cache, and with `add` and `incr` on any other.
 """
 
 import base64
@@ -22,7 +24,45 @@ from django.utils.timezone import now
 CULL_EVERY = 50
 
 
+def count_hit(cache, key, timeout):
+    """Add one to the counter at `key` in `cache`, created at 1 to expire after `timeout`
+    seconds; return its new value."""
+    # `cache` may be Django's proxy of the default cache: ask what it can do, not what it is.
+    if hasattr(cache, "count_hit"):
+        return cache.count_hit(key, timeout)
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout)
+        return 1
+
+
 class DatabaseCache(DjangoDatabaseCache):
+    def count_hit(self, key, timeout):
+        """`count_hit` in one atomic statement. The counter is kept as a plain number, not a
+        pickle, so that the database can add to it: only `count_hit` reads such a key."""
+        key = self.make_and_validate_key(key)
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        quote = connection.ops.quote_name
+        table, key_column, value_column, expires_column = map(quote, (self._table, "cache_key", "value", "expires"))
+        current = now().replace(microsecond=0)
+        expires = current + datetime.timedelta(seconds=timeout)
+        expired = f"{table}.{expires_column} < %s"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({key_column}, {value_column}, {expires_column}) VALUES (%s, '1', %s) "
+                f"ON CONFLICT ({key_column}) DO UPDATE SET "
+                f"{value_column} = CASE WHEN {expired} THEN '1' "
+                f"ELSE CAST(CAST({table}.{value_column} AS integer) + 1 AS text) END, "
+                f"{expires_column} = CASE WHEN {expired} THEN excluded.{expires_column} "
+                f"ELSE {table}.{expires_column} END "
+                f"RETURNING {value_column}",
+                [key, *map(connection.ops.adapt_datetimefield_value, (expires, current, current))],
+            )
+            return int(cursor.fetchone()[0])
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
         timeout = self.get_backend_timeout(timeout)

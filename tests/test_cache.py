@@ -1,11 +1,16 @@
-"""The database cache's one-statement `set` (core/cache.py): what Django's does, in one query."""
+"""The database cache (core/cache.py): a one-statement `set` that does what Django's does, and counters."""
+
+import datetime
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now
 
 from core import cache as cache_module
-from core.cache import DatabaseCache
+from core.cache import DatabaseCache, count_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +48,38 @@ def test_the_table_is_culled_past_its_limit(table_cache, monkeypatch):
         cursor.execute("SELECT COUNT(*) FROM kzwatch_cache")
         assert cursor.fetchone()[0] <= 6
     assert table_cache.get("key-7") == 7
+
+
+def test_a_counter_adds_one_in_one_query_per_hit(table_cache):
+    with CaptureQueriesContext(connection) as queries:
+        counts = [table_cache.count_hit("hits", 60) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert len(queries.captured_queries) == 3
+
+
+def test_an_expired_counter_starts_again_at_one(table_cache):
+    table_cache.count_hit("hits", 60)
+    table_cache.count_hit("hits", 60)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE kzwatch_cache SET expires = %s WHERE cache_key = %s",
+            [connection.ops.adapt_datetimefield_value(now() - datetime.timedelta(seconds=1)), ":1:hits"],
+        )
+
+    assert table_cache.count_hit("hits", 60) == 1
+    assert table_cache.count_hit("hits", 60) == 2
+
+
+def test_counters_count_the_same_on_any_cache():
+    memory = LocMemCache("counters", {})
+
+    assert [count_hit(memory, "hits", 60) for _ in range(3)] == [1, 2, 3]
+
+
+def test_the_default_cache_counts_in_one_query(settings):
+    settings.CACHES = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "kzwatch_cache"}}
+    with CaptureQueriesContext(connection) as queries:
+        count_hit(cache, "hits", 60)
+
+    assert len(queries.captured_queries) == 1

@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.throttling import AnonRateThrottle
 
+from core.rest.throttling import AnonWindowRateThrottle
 from events.models import Event
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import (
@@ -278,6 +279,21 @@ def test_anonymous_clients_are_throttled_with_a_json_answer(monkeypatch):
     assert statuses == [200, 200, 429]
     assert "detail" in refused.json()
     assert int(refused["Retry-After"]) > 0
+
+
+def test_the_throttle_counts_each_window_afresh_and_says_how_long_is_left(monkeypatch):
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "2/minute")
+    moment = [6000.0 * 60 + 45]  # 45 seconds into a minute
+    monkeypatch.setattr(AnonWindowRateThrottle, "timer", lambda self: moment[0])
+    client = anonymous_client()
+
+    in_first = [client.get("/api/v1/actors/") for _ in range(3)]
+    moment[0] += 15  # the next minute
+    in_next = [client.get("/api/v1/actors/").status_code for _ in range(3)]
+
+    assert [response.status_code for response in in_first] == [200, 200, 429]
+    assert in_first[-1]["Retry-After"] == "15"
+    assert in_next == [200, 200, 429]
 
 
 def test_token_clients_are_not_throttled_as_anonymous(monkeypatch, curator):
