@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import DatedModel, EDTFField, display
 from core.models import SlugNaturalKeyManager, TimestampedModel
-from core.rows import AttachingIterable, grouped
+from core.rows import AttachingIterable, OwnedRows, grouped
 
 from .names import fold, query_tokens
 
@@ -60,21 +60,15 @@ class ApiActorIterable(AttachingIterable):
 
     def attach_rows(self, actors):
         ids = [actor.pk for actor in actors]
-        aliases = grouped(
-            Alias.objects.filter(actor_id__in=ids).order_by("lang", "name").values_list("actor_id", "name", "lang"),
-            ("name", "lang"),
-        )
-        identifiers = grouped(
-            Identifier.objects.filter(actor_id__in=ids).order_by("pk").values_list("actor_id", "scheme", "identifier"),
-            ("scheme", "identifier"),
-        )
-        span_columns = ("start_date", "end_date", "started_by_visible", "ended_by_visible")
+        drafts_too = Membership.cause_model().objects.shows_unpublished_to(self.user)
+        aliases = grouped(ALIAS_ROWS.rows(ids), ("name", "lang"))
+        identifiers = grouped(IDENTIFIER_ROWS.rows(ids), ("scheme", "identifier"))
         memberships = grouped(
-            self.spans(Membership, ids).values_list("actor_id", "pk", "faction__slug", "role", *span_columns),
+            MEMBERSHIP_ROWS.rows(ids, self.user, variant=drafts_too),
             ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"),
         )
         tenures = grouped(
-            self.spans(Tenure, ids).values_list("actor_id", "pk", "office__slug", "predecessor__slug", *span_columns),
+            TENURE_ROWS.rows(ids, self.user, variant=drafts_too),
             ("id", "office", "predecessor", "start_date", "end_date", "started_by", "ended_by"),
         )
         for actor in actors:
@@ -83,8 +77,33 @@ class ApiActorIterable(AttachingIterable):
             actor.membership_rows = memberships.get(actor.pk, [])
             actor.tenure_rows = tenures.get(actor.pk, [])
 
-    def spans(self, model, ids):
-        return model.objects.filter(actor_id__in=ids).with_visible_causes(self.user).order_by_start()
+
+# What `ApiActorIterable` attaches, by actor id; the spans name their causes where `user` may see them.
+ALIAS_ROWS = OwnedRows(
+    lambda ids: Alias.objects.filter(actor_id__in=ids).order_by("lang", "name").values_list("actor_id", "name", "lang")
+)
+IDENTIFIER_ROWS = OwnedRows(
+    lambda ids: (
+        Identifier.objects.filter(actor_id__in=ids).order_by("pk").values_list("actor_id", "scheme", "identifier")
+    )
+)
+_CAUSES = ("start_date", "end_date", "started_by_visible", "ended_by_visible")
+MEMBERSHIP_ROWS = OwnedRows(
+    lambda ids, user: (
+        Membership.objects.filter(actor_id__in=ids)
+        .with_visible_causes(user)
+        .order_by_start()
+        .values_list("actor_id", "pk", "faction__slug", "role", *_CAUSES)
+    )
+)
+TENURE_ROWS = OwnedRows(
+    lambda ids, user: (
+        Tenure.objects.filter(actor_id__in=ids)
+        .with_visible_causes(user)
+        .order_by_start()
+        .values_list("actor_id", "pk", "office__slug", "predecessor__slug", *_CAUSES)
+    )
+)
 
 
 ActorManager = SlugNaturalKeyManager.from_queryset(ActorQuerySet)
@@ -262,8 +281,7 @@ class SpanQuerySet(models.QuerySet):
     def with_visible_causes(self, user):
         """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
         and ended each span, or None where `user` may not see that event (a draft)."""
-        # The events app sits above this one: reach its model through the foreign key, not an import.
-        events = self.model._meta.get_field("started_by").related_model.objects.visible_to(user)
+        events = self.model.cause_model().objects.visible_to(user)
         return self.annotate(
             started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
             ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
@@ -311,6 +329,11 @@ class Span(DatedModel, TimestampedModel):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def cause_model(cls):
+        """The events app sits above this one: its model, reached through the foreign key, not an import."""
+        return cls._meta.get_field("started_by").related_model
 
     @property
     def start_display(self):

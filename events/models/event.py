@@ -38,6 +38,11 @@ class EventQuerySet(models.QuerySet):
         """Published events for everyone; drafts and retractions too for users who may edit events."""
         return self if sees_unpublished(user) else self.published()
 
+    def shows_unpublished_to(self, user):
+        """Whether `visible_to(user)` keeps drafts and retractions: `sees_unpublished`, for the
+        apps below this one, which reach events through a foreign key and never import them."""
+        return sees_unpublished(user)
+
     def overlapping(self, start=None, end=None):
         """Events whose date range meets the window [start, end]; either end may be open."""
         queryset = self

@@ -200,11 +200,13 @@ def test_office_shows_its_organisation_and_holders():
     ]
 
 
-def test_faction_and_office_name_the_events_that_began_and_ended_a_span_readers_may_see(curator):
+def test_actor_faction_and_office_name_the_events_that_began_and_ended_a_span_readers_may_see(curator):
     published = EventFactory(slug="appointed", status=Event.Status.PUBLISHED)
     draft = EventFactory(slug="detained-draft", status=Event.Status.DRAFT)
-    MembershipFactory(faction=FactionFactory(slug="old-guard"), started_by=published, ended_by=draft, end_date="2022")
-    TenureFactory(office=OfficeFactory(slug="knb-chair"), started_by=published, ended_by=draft, end_date="2022")
+    actor = ActorFactory(slug="karim-masimov")
+    spans = {"started_by": published, "ended_by": draft, "end_date": "2022", "actor": actor}
+    MembershipFactory(faction=FactionFactory(slug="old-guard"), **spans)
+    TenureFactory(office=OfficeFactory(slug="knb-chair"), **spans)
     causes = {"anonymous": ("appointed", None), "curator": ("appointed", "detained-draft")}
 
     for reader, client in (("anonymous", anonymous_client()), ("curator", token_client(curator))):
@@ -212,7 +214,8 @@ def test_faction_and_office_name_the_events_that_began_and_ended_a_span_readers_
         on_the_day = client.get("/api/v1/factions/old-guard/?at=2017-01-01").json()["memberships"][0]
         office = client.get("/api/v1/offices/knb-chair/").json()["tenures"][0]
         listed = client.get("/api/v1/offices/").json()["results"][0]["tenures"][0]
-        for span in (faction, on_the_day, office, listed):
+        of_actor = client.get("/api/v1/actors/karim-masimov/").json()
+        for span in (faction, on_the_day, office, listed, *of_actor["memberships"], *of_actor["tenures"]):
             assert (span["started_by"], span["ended_by"]) == causes[reader], reader
 
 
