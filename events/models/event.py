@@ -14,7 +14,7 @@ from actors.models import Actor
 from core.dates import DatedModel, EDTFField, display
 from core.models import SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
-from core.rows import AttachingIterable, grouped
+from core.rows import AttachingIterable, OwnedRows, grouped
 
 from .vocabulary import EventType, ParticipantRole
 
@@ -160,41 +160,58 @@ class ApiEventIterable(AttachingIterable):
     sees_unpublished = False
 
     def attach_rows(self, events):
-        from .evidence import Citation  # evidence.py imports this module for its foreign keys
-
         ids = [event.pk for event in events]
-        participants = grouped(
-            Participation.objects.filter(event_id__in=ids)
-            .order_by("pk")
-            .values_list("event_id", "actor__slug", "actor__name", "role__slug", "note"),
-            ("actor", "name", "role", "note"),
-        )
+        participants = grouped(PARTICIPANT_ROWS.rows(ids), ("actor", "name", "role", "note"))
         citations = grouped(
-            Citation.objects.filter(event_id__in=ids)
-            .order_by("pk")
-            .values_list(
-                "event_id",
-                "source_id",
-                "source__title",
-                "source__url",
-                "source__reliability",
-                "quote",
-                "locator",
-                "credibility",
-                "note",
-            ),
+            CITATION_ROWS.rows(ids),
             ("source", "title", "url", "reliability", "quote", "locator", "credibility", "note"),
         )
-        links = Event.related.through.objects.filter(from_event_id__in=ids)
-        if not self.sees_unpublished:
-            links = links.filter(to_event__status=Event.Status.PUBLISHED)
         related = defaultdict(list)
-        for event_id, slug in links.order_by("to_event_id").values_list("from_event_id", "to_event__slug"):
+        for event_id, slug in RELATED_ROWS.rows(ids, self.sees_unpublished, variant=self.sees_unpublished):
             related[event_id].append(slug)
         for event in events:
             event.participant_rows = participants.get(event.pk, [])
             event.citation_rows = citations.get(event.pk, [])
             event.related_slugs = related.get(event.pk, [])
+
+
+def _citation_rows(ids):
+    from .evidence import Citation  # evidence.py imports this module for its foreign keys
+
+    return (
+        Citation.objects.filter(event_id__in=ids)
+        .order_by("pk")
+        .values_list(
+            "event_id",
+            "source_id",
+            "source__title",
+            "source__url",
+            "source__reliability",
+            "quote",
+            "locator",
+            "credibility",
+            "note",
+        )
+    )
+
+
+def _related_rows(ids, sees_unpublished):
+    links = Event.related.through.objects.filter(from_event_id__in=ids)
+    if not sees_unpublished:
+        links = links.filter(to_event__status=Event.Status.PUBLISHED)
+    return links.order_by("to_event_id").values_list("from_event_id", "to_event__slug")
+
+
+# What `ApiEventIterable` attaches, by event id.
+PARTICIPANT_ROWS = OwnedRows(
+    lambda ids: (
+        Participation.objects.filter(event_id__in=ids)
+        .order_by("pk")
+        .values_list("event_id", "actor__slug", "actor__name", "role__slug", "note")
+    )
+)
+CITATION_ROWS = OwnedRows(_citation_rows)
+RELATED_ROWS = OwnedRows(_related_rows)
 
 
 class EditorApiEventIterable(ApiEventIterable):
