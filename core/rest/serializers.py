@@ -30,6 +30,10 @@ def iso_datetime(value):
     return None if value is None else _DATETIME.to_representation(value)
 
 
+# The readable field names of each `DirectReadMixin` serializer whose every field has a reader.
+DIRECT_READS = {}
+
+
 class DirectReadMixin:
     """A serializer whose JSON is read straight off fetched rows, field by field.
 
@@ -42,8 +46,15 @@ class DirectReadMixin:
     readers = {}
 
     def to_representation(self, instance):
+        names = DIRECT_READS.get(type(self))
+        if names is not None:
+            return {name: self.readers[name](instance) for name in names}
         data = {}
-        for field in self._readable_fields:
+        readable = list(self._readable_fields)
+        if all(field.field_name in self.readers for field in readable):
+            # Every field has a reader: later instances need not build DRF's fields at all.
+            DIRECT_READS[type(self)] = [field.field_name for field in readable]
+        for field in readable:
             reader = self.readers.get(field.field_name)
             if reader is not None:
                 data[field.field_name] = reader(instance)
