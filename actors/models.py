@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import DatedModel, EDTFField, display
 from core.models import SlugNaturalKeyManager, TimestampedModel
-from core.rows import AttachingIterable, OwnedRows, grouped
+from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
 from .names import fold, query_tokens
 
@@ -46,29 +46,29 @@ class ActorQuerySet(models.QuerySet):
     def for_detail(self, user=None):
         """Everything an actor's JSON embeds, attached by `ApiActorIterable` as plain rows; event
         slugs only where `user` may see the event."""
-        queryset = self.all()
-        queryset._iterable_class = type("ApiActorIterable", (ApiActorIterable,), {"user": user})
-        return queryset
+        drafts_too = Membership.cause_model().objects.shows_unpublished_to(user)
+        return attaching(self, EditorApiActorIterable if drafts_too else ApiActorIterable)
 
 
 class ApiActorIterable(AttachingIterable):
     """Actors, each with `alias_rows`, `identifier_rows`, `membership_rows` and `tenure_rows`:
     the columns the JSON shows, with the slugs of faction, office and predecessor, and the
-    slugs of the events that began and ended a span where `user` may see them."""
+    slugs of the events that began and ended a span where the reader may see them (published
+    ones; every one for `EditorApiActorIterable`)."""
 
-    user = None
+    drafts_too = False
 
     def attach_rows(self, actors):
         ids = [actor.pk for actor in actors]
-        drafts_too = Membership.cause_model().objects.shows_unpublished_to(self.user)
+        drafts_too = self.drafts_too
         aliases = grouped(ALIAS_ROWS.rows(ids), ("name", "lang"))
         identifiers = grouped(IDENTIFIER_ROWS.rows(ids), ("scheme", "identifier"))
         memberships = grouped(
-            MEMBERSHIP_ROWS.rows(ids, self.user, variant=drafts_too),
+            MEMBERSHIP_ROWS.rows(ids, drafts_too, variant=drafts_too),
             ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"),
         )
         tenures = grouped(
-            TENURE_ROWS.rows(ids, self.user, variant=drafts_too),
+            TENURE_ROWS.rows(ids, drafts_too, variant=drafts_too),
             ("id", "office", "predecessor", "start_date", "end_date", "started_by", "ended_by"),
         )
         for actor in actors:
@@ -78,7 +78,11 @@ class ApiActorIterable(AttachingIterable):
             actor.tenure_rows = tenures.get(actor.pk, [])
 
 
-# What `ApiActorIterable` attaches, by actor id; the spans name their causes where `user` may see them.
+class EditorApiActorIterable(ApiActorIterable):
+    drafts_too = True
+
+
+# What `ApiActorIterable` attaches, by actor id; the spans' causes as `with_causes` names them.
 ALIAS_ROWS = OwnedRows(
     lambda ids: Alias.objects.filter(actor_id__in=ids).order_by("lang", "name").values_list("actor_id", "name", "lang")
 )
@@ -89,17 +93,17 @@ IDENTIFIER_ROWS = OwnedRows(
 )
 _CAUSES = ("start_date", "end_date", "started_by_visible", "ended_by_visible")
 MEMBERSHIP_ROWS = OwnedRows(
-    lambda ids, user: (
+    lambda ids, drafts_too: (
         Membership.objects.filter(actor_id__in=ids)
-        .with_visible_causes(user)
+        .with_causes(drafts_too=drafts_too)
         .order_by_start()
         .values_list("actor_id", "pk", "faction__slug", "role", *_CAUSES)
     )
 )
 TENURE_ROWS = OwnedRows(
-    lambda ids, user: (
+    lambda ids, drafts_too: (
         Tenure.objects.filter(actor_id__in=ids)
-        .with_visible_causes(user)
+        .with_causes(drafts_too=drafts_too)
         .order_by_start()
         .values_list("actor_id", "pk", "office__slug", "predecessor__slug", *_CAUSES)
     )
@@ -281,7 +285,11 @@ class SpanQuerySet(models.QuerySet):
     def with_visible_causes(self, user):
         """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
         and ended each span, or None where `user` may not see that event (a draft)."""
-        events = self.model.cause_model().objects.visible_to(user)
+        return self.with_causes(drafts_too=self.model.cause_model().objects.shows_unpublished_to(user))
+
+    def with_causes(self, *, drafts_too):
+        """`with_visible_causes` for a reader who sees drafts and retractions, or only published events."""
+        events = self.model.cause_model().objects.visible(drafts_too=drafts_too)
         return self.annotate(
             started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
             ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),

@@ -11,6 +11,13 @@ from django.db import connections
 from django.db.models.query import ModelIterable
 
 
+def attaching(queryset, iterable_class):
+    """`queryset`, its instances given their plain rows by `iterable_class` (an `AttachingIterable`)."""
+    queryset = queryset.all()
+    queryset._iterable_class = iterable_class
+    return queryset
+
+
 class AttachingIterable(ModelIterable):
     """Model instances, with `attach_rows` called once for all those fetched together (a whole
     page, or a chunk of `iterator()`), so the queries are as many for 5 rows as for 500."""

@@ -14,7 +14,7 @@ from actors.models import Actor
 from core.dates import DatedModel, EDTFField, display
 from core.models import SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
-from core.rows import AttachingIterable, OwnedRows, grouped
+from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
 from .vocabulary import EventType, ParticipantRole
 
@@ -36,7 +36,11 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published events for everyone; drafts and retractions too for users who may edit events."""
-        return self if sees_unpublished(user) else self.published()
+        return self.visible(drafts_too=sees_unpublished(user))
+
+    def visible(self, *, drafts_too):
+        """Every event with `drafts_too` (drafts and retractions), else published ones."""
+        return self if drafts_too else self.published()
 
     def shows_unpublished_to(self, user):
         """Whether `visible_to(user)` keeps drafts and retractions: `sees_unpublished`, for the
@@ -64,8 +68,7 @@ class EventQuerySet(models.QuerySet):
         participants, citations and the related events `user` may see."""
         parent = Event.objects.visible_to(user).filter(pk=OuterRef("parent_id")).values("slug")[:1]
         queryset = self.select_related("type").annotate(visible_parent=Subquery(parent))
-        queryset._iterable_class = EditorApiEventIterable if sees_unpublished(user) else ApiEventIterable
-        return queryset
+        return attaching(queryset, EditorApiEventIterable if sees_unpublished(user) else ApiEventIterable)
 
     def changed_since(self, when):
         """Events whose API representation may differ from what it was at `when`.
