@@ -58,11 +58,13 @@ class EventFilterSet(SyncFilterSet):
         fields = ["q", "type", "actor", "faction", "date_after", "date_before", "updated_since", "ordering"]
 
     def filter_q(self, queryset, name, value):
-        condition = Q()
+        # Each word as one set of ids from uncorrelated lookups, each able to use its trigram
+        # index on PostgreSQL; an OR with an EXISTS on the participants is checked event by event.
         for word in value.split()[:MAX_WORDS]:
-            participants = Participation.objects.filter(event=OuterRef("pk"), actor__in=Actor.objects.matching(word))
-            condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Exists(participants)
-        return queryset.filter(condition)
+            by_text = Event.objects.filter(Q(title__icontains=word) | Q(summary__icontains=word)).order_by()
+            by_people = Participation.objects.filter(actor__in=Actor.objects.matching(word)).order_by()
+            queryset = queryset.filter(pk__in=by_text.values("pk").union(by_people.values("event_id")))
+        return queryset
 
     # Slugs are turned into ids by a query of their own: the database then plans with its
     # statistics of the very ids (a busy actor takes part in a quarter of all events), where a
