@@ -138,3 +138,15 @@ def test_event_changelist_pages_without_counting_every_event(client, django_user
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert len(counts) <= 1
     assert "3 events" in response.content.decode()
+
+
+def test_a_changelist_row_checkbox_is_the_element_django_would_render(admin_client):
+    from django.contrib import admin
+
+    event = EventFactory(title='Decree "No. 1" <signed>')
+    model_admin = admin.site._registry[Event]
+
+    assert model_admin.action_checkbox(event) == admin.ModelAdmin.action_checkbox(model_admin, event)
+    page = admin_client.get("/admin/events/event/").content.decode()
+    assert model_admin.action_checkbox(event) in page
+    assert 'id="action-toggle"' in page
