@@ -82,34 +82,6 @@ class EditorApiActorIterable(ApiActorIterable):
     drafts_too = True
 
 
-# What `ApiActorIterable` attaches, by actor id; the spans' causes as `with_causes` names them.
-ALIAS_ROWS = OwnedRows(
-    lambda ids: Alias.objects.filter(actor_id__in=ids).order_by("lang", "name").values_list("actor_id", "name", "lang")
-)
-IDENTIFIER_ROWS = OwnedRows(
-    lambda ids: (
-        Identifier.objects.filter(actor_id__in=ids).order_by("pk").values_list("actor_id", "scheme", "identifier")
-    )
-)
-_CAUSES = ("start_date", "end_date", "started_by_visible", "ended_by_visible")
-MEMBERSHIP_ROWS = OwnedRows(
-    lambda ids, drafts_too: (
-        Membership.objects.filter(actor_id__in=ids)
-        .with_causes(drafts_too=drafts_too)
-        .order_by_start()
-        .values_list("actor_id", "pk", "faction__slug", "role", *_CAUSES)
-    )
-)
-TENURE_ROWS = OwnedRows(
-    lambda ids, drafts_too: (
-        Tenure.objects.filter(actor_id__in=ids)
-        .with_causes(drafts_too=drafts_too)
-        .order_by_start()
-        .values_list("actor_id", "pk", "office__slug", "predecessor__slug", *_CAUSES)
-    )
-)
-
-
 ActorManager = SlugNaturalKeyManager.from_queryset(ActorQuerySet)
 
 
@@ -545,3 +517,27 @@ class Tenure(Span):
 
 
 _CERTAIN_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+# What `ApiActorIterable` attaches, by actor id; the spans' causes as `with_causes` names them.
+ALIAS_ROWS = OwnedRows(
+    lambda ids: Alias.objects.filter(actor_id__in=ids).order_by("lang", "name").values_list("actor_id", "name", "lang")
+)
+IDENTIFIER_ROWS = OwnedRows(
+    lambda ids: (
+        Identifier.objects.filter(actor_id__in=ids).order_by("pk").values_list("actor_id", "scheme", "identifier")
+    )
+)
+
+
+def _span_rows(model, *columns):
+    def build(ids, drafts_too):
+        spans = model.objects.filter(actor_id__in=ids).with_causes(drafts_too=drafts_too).order_by_start()
+        return spans.values_list("actor_id", "pk", *columns, "start_date", "end_date", *SPAN_CAUSES)
+
+    return OwnedRows(build)
+
+
+SPAN_CAUSES = ("started_by_visible", "ended_by_visible")
+MEMBERSHIP_ROWS = _span_rows(Membership, "faction__slug", "role")
+TENURE_ROWS = _span_rows(Tenure, "office__slug", "predecessor__slug")
