@@ -46,8 +46,8 @@ class ActorQuerySet(models.QuerySet):
     def for_detail(self, user=None):
         """Everything an actor's JSON embeds, attached by `ApiActorIterable` as plain rows; event
         slugs only where `user` may see the event."""
-        drafts_too = Membership.cause_model().objects.shows_unpublished_to(user)
-        return attaching(self, EditorApiActorIterable if drafts_too else ApiActorIterable)
+        sees_unpublished = Membership.cause_model().objects.shows_unpublished_to(user)
+        return attaching(self, EditorApiActorIterable if sees_unpublished else ApiActorIterable)
 
 
 class ApiActorIterable(AttachingIterable):
@@ -56,19 +56,19 @@ class ApiActorIterable(AttachingIterable):
     slugs of the events that began and ended a span where the reader may see them (published
     ones; every one for `EditorApiActorIterable`)."""
 
-    drafts_too = False
+    sees_unpublished = False
 
     def attach_rows(self, actors):
         ids = [actor.pk for actor in actors]
-        drafts_too = self.drafts_too
+        sees_unpublished = self.sees_unpublished
         aliases = grouped(ALIAS_ROWS.rows(ids), ("name", "lang"))
         identifiers = grouped(IDENTIFIER_ROWS.rows(ids), ("scheme", "identifier"))
         memberships = grouped(
-            MEMBERSHIP_ROWS.rows(ids, drafts_too, variant=drafts_too),
+            MEMBERSHIP_ROWS.rows(ids, sees_unpublished, variant=sees_unpublished),
             ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"),
         )
         tenures = grouped(
-            TENURE_ROWS.rows(ids, drafts_too, variant=drafts_too),
+            TENURE_ROWS.rows(ids, sees_unpublished, variant=sees_unpublished),
             ("id", "office", "predecessor", "start_date", "end_date", "started_by", "ended_by"),
         )
         for actor in actors:
@@ -79,7 +79,7 @@ class ApiActorIterable(AttachingIterable):
 
 
 class EditorApiActorIterable(ApiActorIterable):
-    drafts_too = True
+    sees_unpublished = True
 
 
 ActorManager = SlugNaturalKeyManager.from_queryset(ActorQuerySet)
@@ -257,11 +257,11 @@ class SpanQuerySet(models.QuerySet):
     def with_visible_causes(self, user):
         """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
         and ended each span, or None where `user` may not see that event (a draft)."""
-        return self.with_causes(drafts_too=self.model.cause_model().objects.shows_unpublished_to(user))
+        return self.with_causes(sees_unpublished=self.model.cause_model().objects.shows_unpublished_to(user))
 
-    def with_causes(self, *, drafts_too):
+    def with_causes(self, *, sees_unpublished):
         """`with_visible_causes` for a reader who sees drafts and retractions, or only published events."""
-        events = self.model.cause_model().objects.visible(drafts_too=drafts_too)
+        events = self.model.cause_model().objects.visible(sees_unpublished=sees_unpublished)
         return self.annotate(
             started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
             ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
@@ -531,8 +531,9 @@ IDENTIFIER_ROWS = OwnedRows(
 
 
 def _span_rows(model, *columns):
-    def build(ids, drafts_too):
-        spans = model.objects.filter(actor_id__in=ids).with_causes(drafts_too=drafts_too).order_by_start()
+    def build(ids, sees_unpublished):
+        spans = model.objects.filter(actor_id__in=ids).with_causes(sees_unpublished=sees_unpublished)
+        spans = spans.order_by_start()
         return spans.values_list("actor_id", "pk", *columns, "start_date", "end_date", *SPAN_CAUSES)
 
     return OwnedRows(build)

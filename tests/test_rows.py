@@ -59,8 +59,8 @@ def test_each_variant_has_its_own_sql():
     cause = EventFactory(status="draft")
     membership = MembershipFactory(started_by=cause)
 
-    def causes(ids, drafts_too):
-        events = cause._meta.model.objects.all() if drafts_too else cause._meta.model.objects.published()
+    def causes(ids, sees_unpublished):
+        events = cause._meta.model.objects.visible(sees_unpublished=sees_unpublished)
         return Membership.objects.filter(actor_id__in=ids, started_by__in=events).values_list("pk")
 
     rows = OwnedRows(causes)

@@ -36,11 +36,11 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published events for everyone; drafts and retractions too for users who may edit events."""
-        return self.visible(drafts_too=sees_unpublished(user))
+        return self.visible(sees_unpublished=sees_unpublished(user))
 
-    def visible(self, *, drafts_too):
-        """Every event with `drafts_too` (drafts and retractions), else published ones."""
-        return self if drafts_too else self.published()
+    def visible(self, *, sees_unpublished):
+        """Every event (drafts and retractions too) for a reader who `sees_unpublished`, else published ones."""
+        return self if sees_unpublished else self.published()
 
     def shows_unpublished_to(self, user):
         """Whether `visible_to(user)` keeps drafts and retractions: `sees_unpublished`, for the
@@ -66,9 +66,10 @@ class EventQuerySet(models.QuerySet):
         """What the API's JSON shows, in a fixed number of queries: the type, the parent
         (`visible_parent`, a slug) and, attached to each event by `ApiEventIterable`, its
         participants, citations and the related events `user` may see."""
-        parent = Event.objects.visible_to(user).filter(pk=OuterRef("parent_id")).values("slug")[:1]
+        editor = sees_unpublished(user)
+        parent = Event.objects.visible(sees_unpublished=editor).filter(pk=OuterRef("parent_id")).values("slug")[:1]
         queryset = self.select_related("type").annotate(visible_parent=Subquery(parent))
-        return attaching(queryset, EditorApiEventIterable if sees_unpublished(user) else ApiEventIterable)
+        return attaching(queryset, EditorApiEventIterable if editor else ApiEventIterable)
 
     def changed_since(self, when):
         """Events whose API representation may differ from what it was at `when`.
