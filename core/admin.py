@@ -1,9 +1,14 @@
 """What every kzwatch admin page shares: deletions leave the tombstones API mirrors follow, and
 no save silently overwrites a colleague's edit."""
 
+import functools
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.utils.functional import cached_property
@@ -123,17 +128,79 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
 
     def revert_disabled(self, request, obj=None):
-        return super().revert_disabled(request, obj) or not request.user.has_perm(self.revert_permission)
+        return not self.may_revert(request, obj)
+
+    def may_revert(self, request, obj=None):
+        """Reverting saves an earlier version over the current one: a change, and an editor's one."""
+        return (
+            not getattr(settings, "SIMPLE_HISTORY_REVERT_DISABLED", False)
+            and self.has_change_permission(request, obj)
+            and request.user.has_perm(self.revert_permission)
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The history form saves whatever is posted to it, and django-simple-history lets anyone
+        # who may merely view the record post: hiding the button refuses nothing.
+        if request.method not in ("GET", "HEAD"):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.may_revert(request, obj):
+                raise PermissionDenied
         request.kzwatch_reverting = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # An action this user is not offered is refused outright, not taken for "no action chosen".
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name and name not in self.get_actions(request) and self.get_action(name) is not None:
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def get_actions(self, request):
+        # Django offers an action to a user holding any one of its `allowed_permissions`; ours
+        # need every permission they list (`action`).
+        return {name: entry for name, entry in super().get_actions(request).items() if may_run(self, request, entry[0])}
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if getattr(request, "kzwatch_reverting", False) and issubclass(form, StaleEditForm):
             return type(form.__name__, (form,), {"check_stale": False})
         return form
+
+
+def action(*, description, permissions):
+    """An admin action that needs every one of `permissions`: "add", "change", "delete" (this
+    admin's `has_<name>_permission`) or "app_label.codename" (a permission of the user's, for
+    the rows of other models it writes).
+
+    Django offers an action whose `allowed_permissions` holds any one of its names, and does not
+    ask again when it runs; this one is offered only to a user who holds them all
+    (`HistoryAdmin.get_actions`) and refuses anyone else when it runs, whatever the form said.
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(modeladmin, request, queryset):
+            if not may_run(modeladmin, request, run):
+                raise PermissionDenied
+            return function(modeladmin, request, queryset)
+
+        run.required_permissions = tuple(permissions)
+        run.short_description = description
+        return run
+
+    return decorate
+
+
+def may_run(modeladmin, request, function):
+    """Whether the user holds every permission the action `function` needs."""
+    for permission in getattr(function, "required_permissions", ()):
+        if "." in permission:
+            granted = request.user.has_perm(permission)
+        else:
+            granted = getattr(modeladmin, f"has_{permission}_permission")(request)
+        if not granted:
+            return False
+    return True
 
 
 def date_column(field, description):

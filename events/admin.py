@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
-from core.admin import EstimatedCountPaginator, HistoryAdmin, StaleEditForm, TombstoneAdminMixin, date_column
+from core.admin import EstimatedCountPaginator, HistoryAdmin, StaleEditForm, TombstoneAdminMixin, action, date_column
 from core.models import Tombstone
 from core.services import unique_slug
 
@@ -16,6 +16,7 @@ from .admin_filters import DateRangeFilter, FactionFilter, ParticipantFilter
 from .admin_import import EventImportAdminMixin
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
 from .services import (
+    DRAFT_CHANGES_NOTHING,
     SPAN_ENDING_TYPES,
     actor_merge,
     event_check_status_change,
@@ -26,6 +27,15 @@ from .services import (
     event_record_departure,
 )
 
+MERGED_ROWS = [
+    ("actors", "alias"),
+    ("actors", "identifier"),
+    ("actors", "membership"),
+    ("actors", "tenure"),
+    ("actors", "office"),
+    ("events", "participation"),
+    ("events", "citation"),
+]
 AUTOCOMPLETE_MEDIA = forms.Media(
     js=[
         "admin/js/vendor/jquery/jquery.js",
@@ -89,6 +99,12 @@ class EventAdminForm(StaleEditForm):
             "related",
         ]
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("end_open_spans") and cleaned_data.get("status") != Event.Status.PUBLISHED:
+            self.add_error("end_open_spans", DRAFT_CHANGES_NOTHING)
+        return cleaned_data
+
     def clean_status(self):
         new = self.cleaned_data["status"]
         current = None if self.instance._state.adding else Event.objects.get(pk=self.instance.pk).status
@@ -105,7 +121,10 @@ def end_spans_message(modeladmin, request, event, spans):
         modeladmin.message_user(request, f"{event}: ended {ended}.", messages.INFO)
 
 
-@admin.action(description="End the participants' open offices and memberships at the event's date")
+@action(
+    description="End the participants' open offices and memberships at the event's date",
+    permissions=["actors.change_tenure", "actors.change_membership"],
+)
 def end_open_spans(modeladmin, request, queryset):
     try:
         with transaction.atomic():
@@ -251,7 +270,17 @@ class CitationAdmin(HistoryAdmin):
     search_fields = ["quote", "source__title"]
 
 
-@admin.action(description="Merge selected actors into the one recorded first", permissions=["change", "delete"])
+# The merge changes and deletes actors, and moves (or drops, where `keep` has a twin) every row
+# that names the one it removes.
+MERGE_PERMISSIONS = [
+    "change",
+    "delete",
+    "actors.add_alias",
+    *(f"{app}.{verb}_{model}" for app, model in MERGED_ROWS for verb in ("change", "delete")),
+]
+
+
+@action(description="Merge selected actors into the one recorded first", permissions=MERGE_PERMISSIONS)
 def merge_actors(modeladmin, request, queryset):
     """The first-recorded actor keeps its slug; the others become its aliases and links."""
     keep, *others = queryset.order_by("created_at", "pk")

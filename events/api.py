@@ -141,7 +141,7 @@ class SourceViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("title"))
 
     def get_queryset(self):
-        return Source.objects.all()
+        return Source.objects.visible(sees_unpublished=sees_unpublished(self.request.user))
 
 
 @extend_schema_view(

@@ -174,12 +174,18 @@ def event_update(*, event, user, data):
 
 
 def event_record_departure(*, event, old_status, old_slug):
-    """Leave a tombstone when a change moved the event out of a reader's view or renamed it."""
+    """Leave a tombstone when a change moved the event out of a reader's view or renamed it.
+
+    A tombstone never names what its reader may not see: an event renamed as it leaves the
+    public record tells readers only that its old slug left, and the rename is for those who
+    see drafts.
+    """
     was_public = old_status == Event.Status.PUBLISHED
-    renamed = tombstone_if_renamed(kind=Tombstone.Kind.EVENT, old_key=old_slug, new_key=event.slug, public=was_public)
-    if not renamed and was_public and event.status != Event.Status.PUBLISHED:
+    stays_public = was_public and event.status == Event.Status.PUBLISHED
+    tombstone_if_renamed(kind=Tombstone.Kind.EVENT, old_key=old_slug, new_key=event.slug, public=stays_public)
+    if was_public and not stays_public:
         reason = Tombstone.Reason.RETRACTED if event.status == Event.Status.RETRACTED else Tombstone.Reason.UNPUBLISHED
-        tombstone_record(kind=Tombstone.Kind.EVENT, key=event.slug, reason=reason)
+        tombstone_record(kind=Tombstone.Kind.EVENT, key=old_slug or event.slug, reason=reason)
 
 
 def event_deletable_by(*, event, user):
@@ -261,6 +267,10 @@ def actor_merge(*, keep, lose, user):
     return keep
 
 
+DRAFT_CHANGES_NOTHING = (
+    "A draft changes nothing readers see: its participants' offices and memberships can be ended "
+    "when the event is published (with this box, or the action on the list of events)."
+)
 # Events that can end what their subjects held, and the parts in them that lose it.
 SPAN_ENDING_TYPES = ("arrest", "detention", "dismissal", "death")
 SPAN_ENDING_ROLES = ("subject", "accused", "arrested", "detained", "dismissed", "deceased", "resigned", "sentenced")
@@ -282,7 +292,12 @@ def event_open_spans(*, event):
 @transaction.atomic
 def event_end_spans(*, event, user):
     """End each open span `event_open_spans` finds at the event's date, linked to the event
-    (`ended_by`), so the board on a later date can name the cause. Returns the ended spans."""
+    (`ended_by`), so the board on a later date can name the cause. Returns the ended spans.
+
+    Only a published event ends anything: a draft changes nothing the public sees.
+    """
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError(f"“{event}”: {DRAFT_CHANGES_NOTHING}")
     spans = event_open_spans(event=event)
     for span in spans:
         span.end_date = event.date

@@ -8,14 +8,24 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin, action
 
 from .models import Feed, Lead
 from .services import lead_convert, lead_dismiss
 
+# A lead becomes a draft event citing a new source.
+CONVERT_PERMISSIONS = [
+    "leads.change_lead",
+    "events.add_event",
+    "events.add_source",
+    "events.add_citation",
+    "events.add_participation",
+]
+
 
 @admin.register(Feed)
-class FeedAdmin(SimpleHistoryAdmin):
+class FeedAdmin(HistoryAdmin):
     list_display = ["name", "url", "active", "last_fetched", "last_error"]
     list_filter = ["active"]
     search_fields = ["name", "url"]
@@ -54,7 +64,7 @@ class DismissForm(forms.Form):
 
 
 @admin.register(Lead)
-class LeadAdmin(SimpleHistoryAdmin):
+class LeadAdmin(HistoryAdmin):
     list_display = ["title", "published", "feed", "named", "suggested_type", "status"]
     list_filter = [StatusFilter, "feed", "suggested_type", ("actors", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "summary"]
@@ -110,7 +120,7 @@ class LeadAdmin(SimpleHistoryAdmin):
         ]
 
     def may_convert(self, request):
-        return request.user.has_perms(["leads.change_lead", "events.add_event", "events.add_source"])
+        return request.user.has_perms(CONVERT_PERMISSIONS)
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["may_convert"] = self.may_convert(request)
@@ -153,10 +163,8 @@ class LeadAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "leads/admin/lead_dismiss.html", context)
 
-    @admin.action(description="Make a draft event from each selected lead")
+    @action(description="Make a draft event from each selected lead", permissions=CONVERT_PERMISSIONS)
     def make_draft_events(self, request, queryset):
-        if not self.may_convert(request):
-            raise PermissionDenied
         made, refused = [], []
         for lead in queryset.order_by("pk"):
             try:

@@ -67,6 +67,7 @@ def curator(django_user_model):
             "participantrole",
             "actor",
             "alias",
+            "identifier",
             "faction",
             "membership",
             "office",

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from actors.models import LANGUAGE_CHOICES, Membership, Tenure
@@ -14,7 +14,15 @@ from .event import Event
 
 
 class SourceQuerySet(models.QuerySet):
-    pass
+    def visible(self, *, sees_unpublished):
+        """Every source for a reader who `sees_unpublished`; for the rest, those that back something
+        public or nothing yet. A source cited only by drafts (a lead's report, say) is part of the
+        draft, and its headline is not for readers until the draft is published."""
+        if sees_unpublished:
+            return self
+        citations = Citation.objects.filter(source=OuterRef("pk"))
+        public = citations.filter(Q(event__isnull=True) | Q(event__status=Event.Status.PUBLISHED))
+        return self.filter(Exists(public) | ~Exists(citations))
 
 
 class Source(DatedModel, TimestampedModel):
@@ -172,12 +180,28 @@ class Citation(models.Model):
 
     natural_key.dependencies = ["events.source", "events.event", "actors.membership", "actors.tenure"]
 
+    def check_leaves_its_event_cited(self):
+        """Moving a citation to another claim must not leave the published event it supported uncited."""
+        if self.pk is None:
+            return
+        was = Citation.objects.filter(pk=self.pk).values_list("event_id", flat=True).first()
+        if was is None or was == self.event_id:
+            return
+        event = Event.objects.get(pk=was)
+        try:
+            event.check_cited(citation_count=Citation.objects.filter(event_id=was).exclude(pk=self.pk).count())
+        except ValidationError as error:
+            raise ValidationError(
+                {"event": f"This is the only citation of “{event}”, which is published: cite it otherwise first."}
+            ) from error
+
     def clean(self):
         super().clean()
         # The claim objects, not just their ids: in the admin, a new event's citations are
         # validated before the event is saved and has an id.
         if sum(1 for kind in ("event", "membership", "tenure") if getattr(self, kind, None) is not None) != 1:
             raise ValidationError("A citation supports exactly one claim: an event, a membership or a tenure.")
+        self.check_leaves_its_event_cited()
         if not (self.quote or "").strip() and not ((self.locator or "").strip() and (self.note or "").strip()):
             raise ValidationError(
                 {"quote": "Quote the source's own words, or, for a paraphrase, give the locator and a note."}

@@ -16,6 +16,7 @@ from tests.factories import (
     OfficeFactory,
     ParticipantRoleFactory,
     ParticipationFactory,
+    SourceFactory,
     TenureFactory,
 )
 
@@ -123,30 +124,73 @@ def test_saving_a_likely_duplicate_warns_with_a_link(client, editor):
     assert f"/admin/events/event/{existing.pk}/change/" in page
 
 
-def test_a_detention_ends_the_detained_persons_open_office_from_the_admin(client, editor):
-    office = OfficeFactory(slug="knb-chair", seats=1)
-    tenure = TenureFactory(office=office, start_date="2015-09")
-    role = ParticipantRoleFactory(slug="detained")
-    client.force_login(editor)
+def detention_form(tenure, *, status, source=None):
     data = {
         "title": "Massimov detained",
         "slug": "massimov-detained",
         "type": EventTypeFactory(slug="detention").pk,
         "date": "2022-01-06",
-        "status": "draft",
+        "status": status,
         "end_open_spans": "on",
         "participations-TOTAL_FORMS": "1",
         "participations-INITIAL_FORMS": "0",
         "participations-0-actor": tenure.actor.pk,
-        "participations-0-role": role.pk,
+        "participations-0-role": ParticipantRoleFactory(slug="detained").pk,
         "citations-TOTAL_FORMS": "0",
         "citations-INITIAL_FORMS": "0",
     }
+    if source is not None:
+        data.update(
+            {
+                "citations-TOTAL_FORMS": "1",
+                "citations-0-source": source.pk,
+                "citations-0-quote": "Massimov was detained",
+                "citations-0-credibility": "2",
+            }
+        )
+    return data
+
+
+def test_a_published_detention_ends_the_detained_persons_open_office_from_the_admin(client, editor):
+    tenure = TenureFactory(office=OfficeFactory(slug="knb-chair", seats=1), start_date="2015-09")
+    client.force_login(editor)
+    data = detention_form(tenure, status="published", source=SourceFactory())
     response = client.post("/admin/events/event/add/", data, follow=True)
     assert response.status_code == 200
     tenure.refresh_from_db()
     assert (tenure.end_date, tenure.ended_by.slug) == ("2022-01-06", "massimov-detained")
     assert tenure.history.first().history_user == editor
+
+
+def test_a_draft_detention_ends_nothing_and_says_so(client, editor):
+    tenure = TenureFactory(office=OfficeFactory(slug="knb-chair", seats=1), start_date="2015-09")
+    client.force_login(editor)
+    response = client.post("/admin/events/event/add/", detention_form(tenure, status="draft"))
+    assert response.status_code == 200
+    assert "A draft changes nothing readers see" in response.content.decode()
+    assert not Event.objects.filter(slug="massimov-detained").exists()
+    tenure.refresh_from_db()
+    assert (tenure.end_date, tenure.ended_by) == ("", None)
+
+
+def test_the_end_spans_action_on_a_draft_changes_nothing_public(client, curator, editor):
+    tenure = TenureFactory(office=OfficeFactory(slug="pm", seats=1), start_date="2019-02-25")
+    draft = ParticipationFactory(
+        actor=tenure.actor,
+        role=ParticipantRoleFactory(slug="dismissed"),
+        event__type=EventTypeFactory(slug="dismissal"),
+        event__date="2022-01-05",
+        event__status="draft",
+    ).event
+    for user in (curator, editor):
+        client.force_login(user)
+        data = {"action": "end_open_spans", "_selected_action": [draft.pk], "index": "0"}
+        response = client.post("/admin/events/event/", data, follow=True)
+        assert "A draft changes nothing readers see" in response.content.decode()
+        tenure.refresh_from_db()
+        assert (tenure.end_date, tenure.ended_by) == ("", None)
+    client.logout()
+    assert client.get("/api/v1/offices/pm/").json()["tenures"][0]["end_date"] == ""
 
 
 @pytest.mark.parametrize("url", ["/admin/events/event/", "/admin/actors/tenure/", "/admin/actors/membership/"])
