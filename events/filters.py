@@ -15,6 +15,7 @@ from core.models import Tombstone
 from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 
 from .models import Event, EventType, Participation, Source
+from .models.event import sees_unpublished
 
 MAX_WORDS = 10
 
@@ -99,7 +100,8 @@ class EventFilterSet(SyncFilterSet):
         return queryset.reverse_chronological() if value == "-date" else queryset.chronological()
 
     def changed_since(self, queryset, when):
-        return queryset.changed_since(when)
+        user = getattr(self.request, "user", None)
+        return queryset.changed_since(when, sees_unpublished=sees_unpublished(user))
 
 
 class SourceFilterSet(SyncFilterSet):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +29,16 @@ REVERSE_CHRONOLOGICAL = (Key("sort_date", kind="date", descending=True), Key("pk
 def sees_unpublished(user):
     """Whether `user` may see drafts and retractions: only users who may edit events."""
     return user is not None and user.is_authenticated and user.has_perm("events.change_event")
+
+
+def linked_shown_since(when, link):
+    """The linked event (by the relation path `link`) is published now, or was at `when`."""
+    status_then = (
+        Event.history.model.objects.filter(id=OuterRef(f"{link}_id"), history_date__lt=when)
+        .order_by("-history_date")
+        .values("status")[:1]
+    )
+    return Q(**{f"{link}__status": Event.Status.PUBLISHED}) | Q(Exact(Subquery(status_then), Event.Status.PUBLISHED))
 
 
 class EventQuerySet(models.QuerySet):
@@ -71,12 +82,14 @@ class EventQuerySet(models.QuerySet):
         queryset = self.select_related("type").annotate(visible_parent=Subquery(parent))
         return attaching(queryset, EditorApiEventIterable if editor else ApiEventIterable)
 
-    def changed_since(self, when):
+    def changed_since(self, when, *, sees_unpublished=True):
         """Events whose API representation may differ from what it was at `when`.
 
         That is the event row itself, its participations and citations (history rows, so a
         deletion counts too), and the names and titles it shows from actors, sources and
-        linked events.
+        linked events. A reader who does not `sees_unpublished` is shown a linked event only
+        while it is published: for them a link counts when the linked event is published now,
+        or was at `when` and has left since; a draft's edits change nothing they see.
         """
         from .evidence import Citation  # evidence.py imports this module for its foreign keys
 
@@ -85,9 +98,13 @@ class EventQuerySet(models.QuerySet):
         actors = Participation.objects.filter(event_id=OuterRef("pk"), actor__updated_at__gte=when)
         sources = Citation.objects.filter(event_id=OuterRef("pk"), source__updated_at__gte=when)
         related = Event.related.through.objects.filter(from_event_id=OuterRef("pk"), to_event__updated_at__gte=when)
+        parent = Q(parent__updated_at__gte=when)
+        if not sees_unpublished:
+            related = related.filter(linked_shown_since(when, "to_event"))
+            parent &= linked_shown_since(when, "parent")
         return self.filter(
             Q(updated_at__gte=when)
-            | Q(parent__updated_at__gte=when)
+            | parent
             | Exists(participations)
             | Exists(citations)
             | Exists(actors)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from actors.models import Actor
-from events.models import Citation, Event
+from events.models import Citation, Event, Source
 from events.services import event_update
 from leads.services import lead_convert
 from tests.factories import (
@@ -154,3 +154,28 @@ def test_the_only_citation_of_a_published_event_cannot_move_to_a_draft(curator):
     assert response.status_code == 200
     assert "only citation" in response.content.decode()
     assert Citation.objects.get(pk=citation.pk).event.status == "published"
+
+
+def test_a_linked_drafts_edit_does_not_list_a_published_event_as_changed_for_readers(editor):
+    linked = EventFactory(slug="linked-draft", status="draft")
+    leaving = CitationFactory(event=EventFactory(slug="leaving")).event
+    event = CitationFactory(event=EventFactory(slug="public-one", parent=linked)).event
+    event.related.set([linked, leaving])
+    others = CitationFactory(event=EventFactory(slug="unlinked")).event
+    Event.objects.filter(pk__in=[event.pk, leaving.pk, others.pk]).update(updated_at="2020-01-01T00:00Z")
+    Source.objects.update(updated_at="2020-01-01T00:00Z")
+    for model in (Event, Citation):
+        model.history.model.objects.update(history_date="2020-01-01T00:00Z")
+    since = "2021-01-01T00:00:00Z"
+    event_update(event=linked, user=editor, data={"title": "The draft, edited"})
+
+    def changed(client):
+        return [row["slug"] for row in client.get(f"/api/v1/events/?updated_since={since}").json()["results"]]
+
+    assert changed(Client()) == []
+    editors = Client()
+    editors.force_login(editor)
+    assert sorted(changed(editors)) == ["linked-draft", "public-one"]
+    # A linked event that was published then and has left since: what readers saw changed.
+    event_update(event=leaving, user=editor, data={"status": "draft"})
+    assert changed(Client()) == ["public-one"]
