@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from core import page_cache
 from core.ordering import BIGINT_MAX
 from core.services import resource_delete, tombstone_if_renamed
+from core.text import whole_number
 
 from .errors import PreconditionFailed
 from .filters import SLUG_PATTERN
@@ -131,7 +132,8 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     def lookup_value(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if self.lookup_field in ("pk", "id"):
-            valid = value.isascii() and value.isdigit() and 0 < int(value) <= BIGINT_MAX
+            number = whole_number(value)
+            valid = number is not None and 0 < number <= BIGINT_MAX
         else:
             valid = re.fullmatch(SLUG_PATTERN, value) is not None
         if not valid:

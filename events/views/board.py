@@ -24,6 +24,7 @@ from django.urls import reverse
 from actors.models import Faction, Membership, Office, Tenure
 from actors.spans import doubt_on
 from core.dates import display
+from core.text import whole_number
 
 from .details import with_visible_causes
 
@@ -262,9 +263,13 @@ def _after(text):
         return None
     start, _, pk = text.partition("_")
     try:
-        return datetime.date.fromisoformat(start), int(pk)
+        day = datetime.date.fromisoformat(start)
     except ValueError:
-        raise Http404("No such page.") from None
+        day = None
+    number = whole_number(pk)
+    if day is None or number is None:
+        raise Http404("No such page.")
+    return day, number
 
 
 def board_group(request, day, kind, slug):
