@@ -6,10 +6,16 @@ write to a watched model that a reader could see starts a new generation, so the
 makes its answer afresh: readers never see a page older than the last public change, and a
 curator's drafts (which readers cannot see) leave the cache alone.
 
-Only requests that carry no credentials are served from the cache (no session cookie, no
-Authorization header): anyone signed in always gets a freshly made answer. Only complete 200
-answers that set no cookie are kept. The generation lives in the same shared cache (the
-database table, or Redis), so every worker sees a change at once.
+Who may be served is asked once authentication has run: anyone signed in always gets a freshly
+made answer, and a made-up session cookie or Authorization header is just a reader without
+credentials. Only complete 200 answers that set no cookie, up to MAX_KEPT_BYTES, are kept. The
+generation lives in the same shared cache (the database table, or Redis), so every worker sees a
+change at once.
+
+Every query parameter a request names could make a new key, so a view says which ones it reads
+(`query_parameters()` on a page view; the API's from its filters and paging): an answer to a
+query naming any other is made afresh and not kept, and the parameters a view reads are sorted
+into the key, so their order makes no second copy.
 
 Apps say which of their models readers see with `watch()`, in their AppConfig.ready(). Writes
 that bypass signals (`bulk_create`, `QuerySet.update`) call `changed()` themselves.
@@ -17,17 +23,23 @@ that bypass signals (`bulk_create`, `QuerySet.update`) call `changed()` themselv
 
 import hashlib
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 GENERATION_KEY = "public-generation"
 SAFE_METHODS = ("GET", "HEAD")
-# Headers that describe the stored answer; the rest (Date, Server) belong to each response.
-KEPT_HEADERS = ("Content-Type", "ETag", "Vary", "Content-Language", "Link", "Content-Disposition", "Cache-Control")
+# Headers that belong to one delivery, not to the answer; every other one (HX-Push-Url,
+# X-Frame-Options, ETag, ...) is kept with it.
+DELIVERY_HEADERS = {"date", "server", "content-length", "set-cookie"}
+# The timeline's page is about 100 KB; an answer ten times that (a large export) is rare enough
+# to make afresh, and keeping it would let a few requests take a large share of the table.
+MAX_KEPT_BYTES = 1_000_000
 
 
 def generation():
@@ -79,20 +91,39 @@ def watch(*models, public=None):
             m2m_changed.connect(after_write, sender=field.remote_field.through, weak=False)
 
 
+def query_parameters(*names):
+    """Declare the query parameters a page view reads (decorator): a query naming only these is
+    answered from the cache. A view that declares none is kept only for its bare address."""
+
+    def declare(view):
+        view.query_parameters = frozenset(names)
+        return view
+
+    return declare
+
+
 def may_serve(request):
-    """Whether this request may be answered from the cache, and its answer kept there."""
-    return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in SAFE_METHODS
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-    )
+    """Whether this request may be answered from the cache, and its answer kept there: a read by
+    someone not signed in (`request.user` once authentication has run)."""
+    return settings.PAGE_CACHE_SECONDS > 0 and request.method in SAFE_METHODS and not request.user.is_authenticated
 
 
-def cache_key(request):
-    """The answer's key: generation, address with its query, and the headers the answer depends on."""
-    headers = request.headers
-    parts = (request.get_full_path(), headers.get("Accept", ""), headers.get("HX-Request", ""))
+def cache_key(request, parameters, *, variant=""):
+    """The answer's key, or None when the query names a parameter outside `parameters` (those
+    the view reads): such an answer is neither served from the cache nor kept.
+
+    The key holds the generation, the scheme and host (a feed's and the API's links name them;
+    `get_host()` refuses a host outside ALLOWED_HOSTS with a 400, as every fresh answer does),
+    the path, the query sorted by parameter name, `variant` (what else the view chose by, such
+    as the API's format) and whether htmx asks for part of a page or, restoring history, a whole.
+    """
+    if not parameters.issuperset(request.GET):
+        return None
+    htmx = HtmxDetails(request)
+    # Sorted by name only: a repeated parameter keeps its values' order, which a page may show.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    parts = (request.scheme, request.get_host(), request.path, query, variant)
+    parts += (str(bool(htmx)), str(htmx.history_restore_request))
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"page:{generation()}:{digest}"
 
@@ -110,11 +141,12 @@ def cached(key):
 
 
 def keep(request, response, key):
-    """Keep a complete, cookie-free 200 under `key` (taken before the view ran)."""
+    """Keep a complete, cookie-free 200 of at most MAX_KEPT_BYTES under `key` (taken before the view ran)."""
     user = getattr(request, "user", None)
     if (
         response.status_code != 200
         or response.streaming
+        or len(response.content) > MAX_KEPT_BYTES
         or response.cookies
         # A page with a CSRF token is its requester's own.
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -123,5 +155,5 @@ def keep(request, response, key):
         or "no-store" in response.get("Cache-Control", "")
     ):
         return
-    headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+    headers = [(name, value) for name, value in response.items() if name.lower() not in DELIVERY_HEADERS]
     cache.set(key, (response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)

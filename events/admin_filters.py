@@ -5,6 +5,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Exists, OuterRef
 
 from actors.models import Actor, Faction
+from core.text import whole_number
 
 from .filters import EventFilterSet
 from .models import Participation
@@ -65,17 +66,18 @@ class ParticipantFilter(InputListFilter):
 
     def choices(self, changelist):
         for choice in super().choices(changelist):
-            value = self.used_parameters.get("participant", "")
-            choice["selected"] = Actor.objects.filter(pk=value).first() if value.isdigit() else None
+            number = whole_number(self.used_parameters.get("participant", ""))
+            choice["selected"] = Actor.objects.filter(pk=number).first() if number is not None else None
             yield choice
 
     def queryset(self, request, queryset):
         value = self.used_parameters.get("participant")
         if not value:
             return queryset
-        if not value.isdigit():
+        number = whole_number(value)
+        if number is None:
             raise IncorrectLookupParameters("participant: give an actor's id.")
-        return queryset.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor_id=int(value))))
+        return queryset.filter(Exists(Participation.objects.filter(event=OuterRef("pk"), actor_id=number)))
 
 
 class FactionFilter(admin.SimpleListFilter):

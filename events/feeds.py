@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from core import page_cache
+
 from .filters import EventFilterSet
 from .models import Event
 
@@ -57,3 +59,7 @@ class EventFeed(Feed):
 
     def item_categories(self, item):
         return [item.type.name]
+
+
+# An instance, so that `require_safe()` in the urls carries the declaration over.
+event_feed = page_cache.query_parameters(*EventFilterSet.base_filters)(EventFeed())

@@ -36,6 +36,7 @@ from django.utils.text import slugify
 from actors.models import Actor
 from actors.services import error_messages
 from core.services import unique_slug
+from core.text import whole_number
 
 from .bulk import CHUNK, event_build, events_bulk_create
 from .models import Event, EventType, ParticipantRole, Source
@@ -156,8 +157,9 @@ def _source_key(reference):
     """How a source is named: ("id", 12), ("slug", "tengri-2017"), ("url", "https://...")."""
     if isinstance(reference, dict):
         return ("url", _text(reference.get("url")))
-    if isinstance(reference, int) or _text(reference).isdigit():
-        return ("id", int(reference))
+    number = reference if isinstance(reference, int) else whole_number(_text(reference))
+    if number is not None:
+        return ("id", number)
     return ("slug", _text(reference))
 
 

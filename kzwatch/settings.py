@@ -6,6 +6,8 @@ DEBUG         "1"/"true" to turn on; off by default
 ALLOWED_HOSTS comma-separated; defaults to localhost names
 API_ANON_RATE anonymous API requests allowed per client address, e.g. "600/minute" (the default)
 API_NUM_PROXIES how many trusted proxies add X-Forwarded-For in front of the app; 0 by default
+PAGE_ANON_RATE pages (and the feed) allowed per client address to readers not signed in, told apart
+              as the API throttle does, e.g. "300/minute" (the default); empty turns it off
 HTTPS         "1": redirect to HTTPS, send HSTS, mark cookies secure; on by default with DEBUG off
               unless ALLOWED_HOSTS names only this machine (127.0.0.1, localhost)
 HSTS_SECONDS  how long browsers must keep to HTTPS; one year by default when HTTPS is on
@@ -101,8 +103,6 @@ MIDDLEWARE = [
     "core.middleware.RequestTooLargeMiddleware",
     "core.middleware.RefusedRequestLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Readers without credentials get pages from the shared cache (core/page_cache.py).
-    "core.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,6 +110,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: who is signed in is known, not guessed from a cookie's presence, and
+    # CommonMiddleware has refused a foreign Host. Readers not signed in are counted (the page
+    # rate), then served from the shared cache (core/page_cache.py).
+    "core.middleware.AnonymousPageThrottleMiddleware",
+    "core.middleware.AnonymousPageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own answer.
     "axes.middleware.AxesMiddleware",
@@ -220,7 +225,11 @@ else:
         "default": {
             "BACKEND": "core.cache.DatabaseCache",
             "LOCATION": "kzwatch_cache",
-            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+            # Kept pages are most of the rows, about 140 KB each as stored (the timeline's), at most
+            # MAX_KEPT_BYTES: 2,000 keeps the popular pages at a few hundred MB of the database,
+            # where 100,000 let readers' queries grow it by gigabytes. Past the limit, expired rows
+            # go first, then a quarter in key order: old generations' pages before the counters.
+            "OPTIONS": {"MAX_ENTRIES": 2_000, "CULL_FREQUENCY": 4},
         }
     }
 
@@ -229,6 +238,9 @@ else:
 # its answers itself, after its throttle.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_SKIP = ("/admin/", "/api/", "/" + STATIC_URL)
+# Pages a reader not signed in may ask for per client address, kept or not (a fresh one costs
+# tens of milliseconds); None (set it empty) turns the count off.
+PAGE_ANON_RATE = os.environ.get("PAGE_ANON_RATE", "300/minute") or None
 
 # `manage.py backup` writes date-times to the microsecond (Django's "json" keeps milliseconds).
 SERIALIZATION_MODULES = {"json-exact": "core.exactjson"}

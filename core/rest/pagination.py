@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core.ordering import decode_position, keyset, page_after
+from core.text import whole_number
 
 
 class KeysetPagination(BasePagination):
@@ -35,11 +36,12 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
             )
-        return int(raw)
+        return size
 
     def decode_cursor(self, request, keys):
         raw = request.query_params.get(self.cursor_query_param)

@@ -1,4 +1,5 @@
-"""The anonymous API throttle: a count per client and fixed window, one statement a request.
+"""The anonymous throttles, the API's and the pages': a count per client and fixed window, one
+statement a request.
 
 DRF's `AnonRateThrottle` keeps the time of every request in the window as a list, read,
 trimmed and written back whole on each request: at 600 a minute, a list of up to 600
@@ -7,6 +8,7 @@ one number per window (`core.cache.count_hit`), so a client may send up to the r
 window; the refusal's Retry-After is the time left in the window.
 """
 
+from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
 from core.cache import count_hit
@@ -32,3 +34,13 @@ class AnonWindowRateThrottle(AnonRateThrottle):
 
     def wait(self):
         return self.seconds_left
+
+
+class PageWindowRateThrottle(AnonWindowRateThrottle):
+    """The pages' count (PAGE_ANON_RATE; `core.middleware`), apart from the API's: the same
+    clients, told apart by the same rule (REMOTE_ADDR, or X-Forwarded-For past API_NUM_PROXIES)."""
+
+    scope = "page"
+
+    def get_rate(self):
+        return settings.PAGE_ANON_RATE

@@ -13,13 +13,16 @@ import re
 from django.db import transaction
 from django.http import Http404, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_header_parameters
 from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from core import page_cache
 from core.ordering import BIGINT_MAX
 from core.services import resource_delete, tombstone_if_renamed
+from core.text import whole_number
 
 from .errors import PreconditionFailed
 from .filters import SLUG_PATTERN
@@ -62,18 +65,34 @@ class ConditionalGetMixin:
     `Accept` where the format is negotiated, so a shared cache never hands one client's answer
     to another.
 
-    Requests without credentials are answered from `core.page_cache` once the throttle has
-    let them through, and a fresh 200 for them is kept there.
+    Requests from no one signed in are answered from `core.page_cache` once authentication
+    (a bad token is a 401 first) and the throttle have let them through, and a fresh 200 for
+    them is kept there: for the query parameters the view reads, in the format negotiated.
     """
 
     cache_key = None
 
+    def cache_parameters(self):
+        """The query parameters this view reads: its filters', its paging's and the format's."""
+        names = {api_settings.URL_FORMAT_OVERRIDE}
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            names.update(filterset_class.base_filters)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            names.update((paginator.cursor_query_param, paginator.page_size_query_param))
+        return frozenset(names)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # Credentials may come other ways than a cookie or a header: ask who the request is.
-        if page_cache.may_serve(request._request) and not request.user.is_authenticated:
-            self.cache_key = page_cache.cache_key(request._request)
-            stored = page_cache.cached(self.cache_key)
+        # Only the renderer's choice is in the key: parameters in Accept (JSON's indent) are
+        # each client's own, so such an answer is made afresh.
+        _, media_parameters = parse_header_parameters(request.accepted_media_type or "")
+        if page_cache.may_serve(request) and not set(media_parameters) - {"q"}:
+            self.cache_key = page_cache.cache_key(
+                request, self.cache_parameters(), variant=request.accepted_renderer.format
+            )
+            stored = page_cache.cached(self.cache_key) if self.cache_key else None
             if stored is not None:
                 raise ServedFromCache(stored)
 
@@ -85,8 +104,8 @@ class ConditionalGetMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.cache_key and isinstance(response, Response) and response.status_code == 200:
-            key, plain_request = self.cache_key, request._request
-            response.add_post_render_callback(lambda rendered: page_cache.keep(plain_request, rendered, key))
+            key = self.cache_key
+            response.add_post_render_callback(lambda rendered: page_cache.keep(request, rendered, key))
         patch_vary_headers(response, ["Authorization", "Cookie"])
         if len(self.get_renderers()) > 1:
             patch_vary_headers(response, ["Accept"])
@@ -131,7 +150,8 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     def lookup_value(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if self.lookup_field in ("pk", "id"):
-            valid = value.isascii() and value.isdigit() and 0 < int(value) <= BIGINT_MAX
+            number = whole_number(value)
+            valid = number is not None and 0 < number <= BIGINT_MAX
         else:
             valid = re.fullmatch(SLUG_PATTERN, value) is not None
         if not valid:

@@ -23,7 +23,9 @@ from django.urls import reverse
 
 from actors.models import Faction, Membership, Office, Tenure
 from actors.spans import doubt_on
+from core import page_cache
 from core.dates import display
+from core.text import whole_number
 
 from .details import with_visible_causes
 
@@ -64,6 +66,13 @@ class BoardForm(forms.Form):
     compare = forms.DateField(required=False, label="Compare with", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+def group_page_parameter(kind, *, changes=False):
+    """The query parameter that pages the board's offices or factions (or their changes): the
+    slug of the last group on the page before."""
+    return f"changed_{kind.slug}_after" if changes else f"{kind.slug}_after"
+
+
+@page_cache.query_parameters(*BoardForm.base_fields)
 def board_jump(request):
     """`/as-of/?date=...&compare=...` (the date picker's form) redirects to the board's own address."""
     form = BoardForm(request.GET)
@@ -192,7 +201,7 @@ def _next_page(request, parameter, groups):
 
 
 def _board_section(request, kind, day, links):
-    parameter = f"{kind.slug}_after"
+    parameter = group_page_parameter(kind)
     present = _present(kind, day)
     groups = _page_of_groups(kind, [present], request.GET.get(parameter))
     rows = links.lines(list(_first_of_each_group(_shown(present, kind), kind, groups)), day)
@@ -203,7 +212,7 @@ def _board_section(request, kind, day, links):
 def _changes(request, kind, earlier, later, links):
     """Per office or faction whose people differ between the dates: the first few who came and
     went, each with the event that began or ended their span, and how many more."""
-    parameter = f"changed_{kind.slug}_after"
+    parameter = group_page_parameter(kind, changes=True)
     came, went = _present(kind, later, earlier), _present(kind, earlier, later)
     groups = _page_of_groups(kind, [came, went], request.GET.get(parameter))
     sides = {}
@@ -229,6 +238,10 @@ def _changes(request, kind, earlier, later, links):
     return {"kind": kind, "lines": lines, "next_href": _next_page(request, parameter, lines)}
 
 
+@page_cache.query_parameters(
+    *BoardForm.base_fields,
+    *(group_page_parameter(kind, changes=changes) for kind in KINDS.values() for changes in (False, True)),
+)
 def board(request, day):
     day = _date(day)
     form = BoardForm(request.GET or None, initial={"date": day})
@@ -262,11 +275,16 @@ def _after(text):
         return None
     start, _, pk = text.partition("_")
     try:
-        return datetime.date.fromisoformat(start), int(pk)
+        day = datetime.date.fromisoformat(start)
     except ValueError:
-        raise Http404("No such page.") from None
+        day = None
+    number = whole_number(pk)
+    if day is None or number is None:
+        raise Http404("No such page.")
+    return day, number
 
 
+@page_cache.query_parameters("not_on", "after")
 def board_group(request, day, kind, slug):
     """`/as-of/<day>/<offices|factions>/<slug>/`: everyone in one office or faction on the day,
     `PAGE` at a time in start order; `?not_on=<date>` keeps those who were not there on that

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from actors.filters import ActorFilterSet
 from actors.models import Actor, Faction, Office
+from core import page_cache
 from core.ordering import Key, keyset, page_after
 
 PAGE_SIZE = 50
@@ -30,6 +31,7 @@ def _paged(request, queryset, keys, template, context):
     return render(request, template, context, status=400 if error or context.get("errors") else 200)
 
 
+@page_cache.query_parameters(*ActorFilterSet.base_filters, "cursor")
 def actor_index(request):
     filterset = ActorFilterSet(request.GET, queryset=Actor.objects.for_list(), request=request)
     valid = filterset.is_valid()
@@ -42,11 +44,13 @@ def actor_index(request):
     )
 
 
+@page_cache.query_parameters("cursor")
 def faction_index(request):
     queryset = Faction.objects.annotate(member_count=Count("memberships__actor", distinct=True))
     return _paged(request, queryset, keyset(Key("name")), "actors/faction_index.html", {})
 
 
+@page_cache.query_parameters("cursor")
 def office_index(request):
     queryset = Office.objects.select_related("organization")
     return _paged(request, queryset, keyset(Key("name")), "actors/office_index.html", {})

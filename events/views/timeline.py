@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 
 from actors.models import Actor, Faction
 from actors.names import fold, query_tokens
+from core import page_cache
 from core.dates import MONTHS
 from core.ordering import page_after
 
@@ -79,6 +80,7 @@ def month_groups(events):
     return years
 
 
+@page_cache.query_parameters(*EventFilterSet.base_filters, "cursor", "who", "in_faction")
 def timeline(request):
     factions = list(Faction.objects.order_by("name").only("slug", "name"))
     data = request.GET.copy()
@@ -169,6 +171,7 @@ def _export_query(query):
     return exported.urlencode()
 
 
+@page_cache.query_parameters("who")
 def actor_suggestions(request):
     """`<option>`s for the `who` input's datalist: actors whose names match what was typed so far."""
     typed = request.GET.get("who", "").strip()[:200]

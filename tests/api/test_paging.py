@@ -112,3 +112,11 @@ def test_rows_without_a_sort_date_come_last_once_each_in_both_directions(orderin
     assert set(visited[-2:]) == {"e1", "e7"}
     everything = anonymous_client().get(f"/api/v1/events/?page_size=200&ordering={ordering}").json()["results"]
     assert visited == [row["slug"] for row in everything]
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "1_0", " 3", "0", "201", "-1"])
+def test_a_page_size_that_is_not_plain_digits_from_1_to_200_is_a_400(size):
+    response = anonymous_client().get("/api/v1/events/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()

@@ -28,8 +28,9 @@ def configure_environment():
     os.environ.setdefault("SECRET_KEY", "kzwatch-benchmark-only")
     os.environ.setdefault("KZWATCH_PLAIN_STATIC", "1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # The anonymous throttle would refuse the benchmark's own requests; a request still consults it.
+    # The anonymous throttles would refuse the benchmark's own requests; a request still consults it.
     os.environ.setdefault("API_ANON_RATE", "1000000/minute")
+    os.environ.setdefault("PAGE_ANON_RATE", "1000000/minute")
     # Keep the connection between requests, as a production server does.
     os.environ.setdefault("CONN_MAX_AGE", "600")
     # What the views do, not the readers' cache: every repetition would be a kept answer.

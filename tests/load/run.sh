@@ -11,7 +11,7 @@ SECONDS_="${LOAD_SECONDS:-60}"
 export DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1
 export SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 # One client address makes all the load: the anonymous throttle would refuse most of it.
-export API_ANON_RATE="${API_ANON_RATE:-1000000/minute}"
+export API_ANON_RATE="${API_ANON_RATE:-1000000/minute}" PAGE_ANON_RATE="${PAGE_ANON_RATE:-1000000/minute}"
 export LOG_LEVEL=WARNING
 
 $PY manage.py migrate --noinput -v0

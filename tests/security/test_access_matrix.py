@@ -85,7 +85,8 @@ def sample_url(pattern, keys):
 
 
 @pytest.fixture
-def world(django_user_model, curator):
+def world(django_user_model, curator, settings):
+    settings.PAGE_ANON_RATE = None  # each client asks for every page many times over
     published = EventFactory(slug="published-event", title="A published event")
     CitationFactory(event=published)
     actor = ActorFactory(slug="an-actor")

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from core.text import whole_number
 from leads.models import Feed
 from leads.services import leads_fetch
 
@@ -21,8 +22,9 @@ class Command(BaseCommand):
             chosen = []
             for key in feeds:
                 condition = Q(name=key) | Q(url=key)
-                if key.isdigit():
-                    condition |= Q(pk=int(key))
+                number = whole_number(key)
+                if number is not None:
+                    condition |= Q(pk=number)
                 found = list(Feed.objects.filter(condition))
                 if not found:
                     raise CommandError(f"No feed has the id, name or address “{key}”.")
