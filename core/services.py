@@ -23,11 +23,11 @@ def unique_slug(*, model, text, max_length=None, field="slug"):
     return candidate
 
 
-def validated_save(row, user=None):
-    """Save one row as every service write does: its model's rules checked first (`full_clean`),
-    its history row naming `user`."""
+def validated_save(row, user=None, *, exclude=None):
+    """Save one row as every service write does: its model's rules checked first (`full_clean`,
+    but not on the fields in `exclude`), its history row naming `user`."""
     row._history_user = user
-    row.full_clean()
+    row.full_clean(exclude=exclude)
     row.save()
 
 

@@ -20,8 +20,14 @@ PAGE_CACHE_SECONDS how long a page or API answer made for readers without creden
 CONN_MAX_AGE  seconds a worker keeps its database connection (60 by default; 0 closes it after
               each request)
 STATIC_ROOT   where collectstatic writes; `staticfiles/` beside manage.py by default
+FEEDS_DIR     the folder whose files may be registered as local news feeds (leads); unset by
+              default, and then every feed must be an http(s) address
+FEEDS_ALLOWED_NETWORKS comma-separated networks (CIDR, e.g. "10.20.0.0/16") that feeds may be
+              fetched from although they are not public, such as a newsroom's own feed server;
+              empty by default, so loopback, private and link-local addresses are refused
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -180,6 +186,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SHARED_DIR = Path(os.environ.get("KZWATCH_SHARED_DIR", BASE_DIR.parent / "shared"))
 SOURCE_ARTICLE_PATH = SHARED_DIR / "source-article.txt"
 POPOLO_SCHEMAS_DIR = SHARED_DIR / "popolo-schemas"
+
+# `fetch_leads` reads feeds with the server's rights: local files only from this folder, and
+# addresses only on public networks or those listed here (leads/addresses.py holds the rules).
+FEEDS_DIR = Path(os.environ["FEEDS_DIR"].strip()) if os.environ.get("FEEDS_DIR", "").strip() else None
+FEEDS_ALLOWED_NETWORKS = [
+    network.strip() for network in os.environ.get("FEEDS_ALLOWED_NETWORKS", "").split(",") if network.strip()
+]
+for network in FEEDS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"FEEDS_ALLOWED_NETWORKS: {error} (give networks such as 10.20.0.0/16).") from error
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,8 @@ from actors.models import Actor
 from core.models import TimestampedModel
 from events.models import Event, EventType
 
+from .addresses import validate_feed_address
+
 
 class Feed(TimestampedModel):
     """One RSS or Atom feed that `manage.py fetch_leads` reads: an address or a local file."""
@@ -16,7 +18,11 @@ class Feed(TimestampedModel):
     url = models.CharField(
         max_length=500,
         unique=True,
-        help_text="The feed's address (http:// or https://) or the path of a saved feed file on the server.",
+        validators=[validate_feed_address],
+        help_text=(
+            "The feed's address (http:// or https://, on a public network or one FEEDS_ALLOWED_NETWORKS "
+            "lists) or the path of a saved feed file in the folder FEEDS_DIR names."
+        ),
     )
     active = models.BooleanField(default=True, help_text="Read by `fetch_leads` when it runs without arguments.")
     last_fetched = models.DateTimeField(null=True, blank=True, help_text="When it was last read, well or not.")
@@ -28,10 +34,6 @@ class Feed(TimestampedModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def is_remote(self):
-        return self.url.startswith(("http://", "https://"))
 
 
 class LeadQuerySet(models.QuerySet):

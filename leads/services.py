@@ -5,6 +5,7 @@ the acting user in history. `lead_convert` builds its draft with `events.service
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,8 @@ PARTICIPANT_ROLE = "subject"
 # A new source from a feed is graded F, "reliability cannot be judged", until a curator
 # who has read the report grades it; its one citation likewise gets credibility 6.
 NEW_SOURCE_RELIABILITY = Source.Reliability.F
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -95,8 +98,9 @@ def _store_entries(*, feed, entries, matcher, types, report):
 def leads_fetch(*, feeds):
     """Read each feed and store its new entries that name a tracked actor as leads.
 
-    A feed that fails is reported, with its reason kept on `Feed.last_error`; the others are
-    still read. Entries already stored (same id or link in that feed) are skipped.
+    A feed that fails, refused by `leads.addresses` or for any other reason, is reported with
+    its reason kept on `Feed.last_error`; the others are still read. Entries already stored
+    (same id or link in that feed) are skipped.
     """
     matcher = Matcher.from_database()
     types = EventType.objects.in_bulk(field_name="slug")
@@ -106,14 +110,21 @@ def leads_fetch(*, feeds):
         result.feeds.append(report)
         try:
             entries = read_feed(feed.url)
-        except FeedError as error:
-            report.error = str(error)
-        else:
             report.entries = len(entries)
             _store_entries(feed=feed, entries=entries, matcher=matcher, types=types, report=report)
+        except FeedError as error:
+            report.error = str(error)
+        except Exception as error:
+            # A bug met on one feed's content must not cost the other feeds their leads; its
+            # entries were stored in one transaction, now rolled back, so none count.
+            logger.exception("Reading the feed %s (%s) failed", feed.pk, feed.url)
+            report.new_leads = report.known = report.unmatched = 0
+            report.error = f"unexpected error, reported in the server's log: {type(error).__name__}: {error}"
         feed.last_fetched = timezone.now()
         feed.last_error = report.error
-        validated_save(feed)
+        # The address is not checked again here: reading checked it, and an address refused since
+        # it was saved (FEEDS_DIR changed) must still have its refusal recorded.
+        validated_save(feed, exclude=["url"])
     return result
 
 

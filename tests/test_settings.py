@@ -36,3 +36,19 @@ def test_database_url_selects_postgresql():
     result = run_python(PRINT_ENGINE, SECRET_KEY="x", DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_feeds_allowed_networks_that_are_not_networks_stop_with_a_clear_message():
+    result = run_python(PRINT_ENGINE, DEBUG="1", FEEDS_ALLOWED_NETWORKS="10.20.0.0/16, intranet")
+    assert result.returncode != 0
+    assert "FEEDS_ALLOWED_NETWORKS: 'intranet' does not appear to be an IPv4 or IPv6 network" in result.stderr
+
+
+def test_no_local_feed_files_and_no_private_networks_by_default():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.FEEDS_DIR, settings.FEEDS_ALLOWED_NETWORKS)",
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None []"

@@ -231,8 +231,9 @@ def test_the_xss_corpus_imported_through_the_admin_never_runs_anywhere(live_serv
 
 
 def test_the_xss_corpus_from_news_feeds_never_runs_and_script_links_never_become_links(
-    live_server, page, client, admin_user, tracked, tmp_path
+    live_server, page, client, admin_user, tracked, tmp_path, settings
 ):
+    settings.FEEDS_DIR = tmp_path
     links = [*SCRIPT_LINKS, *(f"https://news.example/report-{number}" for number in range(len(CORPUS) - 3))]
     (tmp_path / "xss.rss").write_text(rss_feed(links))
     (tmp_path / "xss.atom").write_text(atom_feed(list(reversed(links))))

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 
 
+@pytest.fixture(autouse=True)
+def feeds_dir(settings):
+    """The saved feeds' folder is where local feed files may be read from."""
+    settings.FEEDS_DIR = FEEDS
+
+
 @pytest.fixture
 def tracked():
     for slug in ("sentencing", "appointment", "detention", "pardon", "dismissal"):
