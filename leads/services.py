@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 from core.services import unique_slug, validated_save
+from core.text import printable
 from events.models import Event, EventType, ParticipantRole, Source
 from events.services import event_create
 
@@ -107,7 +108,8 @@ def leads_fetch(*, feeds):
         try:
             entries = read_feed(feed.url)
         except FeedError as error:
-            report.error = str(error)
+            # The reason may quote the server or the document; the feed's row refuses control characters.
+            report.error = printable(str(error))
         else:
             report.entries = len(entries)
             _store_entries(feed=feed, entries=entries, matcher=matcher, types=types, report=report)
