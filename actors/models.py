@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatedModel, EDTFField, display
-from core.models import SlugNaturalKeyManager, TimestampedModel
+from core.models import PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
 from .names import fold, query_tokens
@@ -134,7 +134,7 @@ class IdentifierManager(models.Manager):
         return self.get(scheme=scheme, identifier=identifier)
 
 
-class Identifier(models.Model):
+class Identifier(PlainTextModel):
     """One identifier of an actor in an outside scheme, e.g. its Wikidata item."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
@@ -163,7 +163,7 @@ class AliasManager(models.Manager):
         return self.get(actor__slug=actor_slug, name=name, lang=lang)
 
 
-class Alias(models.Model):
+class Alias(PlainTextModel):
     """Another name of an actor: a spelling, a script, a former name (Popolo `other_names`)."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")

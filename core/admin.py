@@ -19,7 +19,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from .dates import display
 from .models import Tombstone
 from .services import resource_delete, tombstone_if_renamed
-from .text import control_character_errors
 
 # Below this many rows (by PostgreSQL's estimate) a changelist counts them exactly.
 ESTIMATE_ABOVE = 10_000
@@ -87,10 +86,6 @@ class StaleEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        for field, messages in control_character_errors(
-            {name: value for name, value in cleaned_data.items() if isinstance(value, str)}
-        ).items():
-            self.add_error(field, messages)
         opened = cleaned_data.get("opened_version")
         if self.check_stale and self.instance.pk and opened:
             model = type(self.instance)

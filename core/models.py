@@ -1,7 +1,10 @@
-"""What every app's models share: slugs as natural keys, timestamps, and the tombstone log."""
+"""What every app's models share: plain text, slugs as natural keys, timestamps, and the tombstone log."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from .text import no_control_characters
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -11,7 +14,46 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class TimestampedModel(models.Model):
+class PlainTextModel(models.Model):
+    """Base of every project model: its text fields (CharField, TextField and their kinds) refuse
+    control characters whenever the row is validated.
+
+    The check runs in `clean_fields()`, which every write path calls through `full_clean()`: the
+    services, the import's bulk path, the admin's forms and inlines, the API's serializers. Being
+    here rather than in each field's `validators`, it reaches a field added later without a
+    migration for every text column; tests/test_plain_text.py walks every model to prove it.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.check_text(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_text(self, exclude=None):
+        """Raise a ValidationError naming each text field, but those in `exclude`, that holds a control character."""
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and field.name not in (exclude or ()):
+                try:
+                    no_control_characters(getattr(self, field.attname))
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+class TimestampedModel(PlainTextModel):
     """A record mirrors fetch again when `updated_at` moves; `created_at` says when it arrived."""
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -31,7 +73,7 @@ class TombstoneQuerySet(models.QuerySet):
         return self.filter(public=True)
 
 
-class Tombstone(models.Model):
+class Tombstone(PlainTextModel):
     """One record that left the API at a moment: deleted, merged, renamed, retracted or unpublished.
 
     API clients that mirror kzwatch read these to drop what they hold; rows are written by

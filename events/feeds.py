@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from core import page_cache
+from core.text import printable
 
 from .filters import EventFilterSet
 from .models import Event
@@ -17,8 +18,32 @@ from .models import Event
 FEED_LENGTH = 50
 
 
+def _printable(value):
+    """A feed's value with control characters replaced in its text, and in each text of a list."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
+
+
+class PrintableAtom1Feed(Atom1Feed):
+    """Atom with control characters replaced in every text of the feed and its entries.
+
+    The models refuse them now, but a row stored before that may still hold one: in an element
+    Django would refuse the whole feed (a 500 for every reader), and in an attribute (a
+    category's term) it would write XML that no reader parses.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_printable, args), **{name: _printable(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_printable, args), **{name: _printable(value) for name, value in kwargs.items()})
+
+
 class EventFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtom1Feed
     title = "kzwatch: newly published events"
     subtitle = "Events of Kazakhstan's elite politics as they are published, each with its sources."
 

@@ -150,7 +150,9 @@ class LeadAdmin(HistoryAdmin):
             try:
                 lead_dismiss(lead=lead, user=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                form.add_error(None, error)
+                # The lead's dismiss_reason is this form's reason.
+                for name, problems in error.update_error_dict({}).items():
+                    form.add_error("reason" if name == "dismiss_reason" else None, problems)
             else:
                 self.message_user(request, f"Dismissed: {lead}")
                 return redirect("admin:leads_lead_changelist")

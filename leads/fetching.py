@@ -4,6 +4,8 @@ Only within the bounds `leads.addresses` sets, checked here again for every conn
 (redirects included) and every file opened; at most MAX_BYTES, within TIMEOUT_SECONDS in all.
 A feed that is refused, cannot be reached, or is not a well-formed RSS or Atom document raises
 FeedError with a reason a curator can act on; a half-read document gives no entries at all.
+An entry's text has its control characters replaced: a lead, like every row, refuses them, and
+one news item should not stop the feed from being read.
 """
 
 import calendar
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 
 import feedparser
 from django.utils.html import strip_tags
+
+from core.text import printable
 
 from . import addresses
 
@@ -249,9 +253,9 @@ def read_feed(url):
         raise FeedError("not an RSS or Atom feed")
     entries = []
     for item in parsed.entries:
-        link = (item.get("link") or "").strip()
-        title = strip_tags(item.get("title") or "").strip()
-        entry_id = (item.get("id") or link or title).strip()
+        link = printable(item.get("link") or "").strip()
+        title = printable(strip_tags(item.get("title") or "")).strip()
+        entry_id = printable(item.get("id") or link or title).strip()
         if not entry_id:
             continue
         entries.append(
@@ -260,7 +264,7 @@ def read_feed(url):
                 title=title[:500] or "(no title)",
                 link=link,
                 published=_published(item),
-                summary=strip_tags(item.get("summary") or "").strip(),
+                summary=printable(strip_tags(item.get("summary") or "")).strip(),
             )
         )
     return entries

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 from core.services import unique_slug, validated_save
+from core.text import printable
 from events.models import Event, EventType, ParticipantRole, Source
 from events.services import event_create
 
@@ -113,13 +114,14 @@ def leads_fetch(*, feeds):
             report.entries = len(entries)
             _store_entries(feed=feed, entries=entries, matcher=matcher, types=types, report=report)
         except FeedError as error:
-            report.error = str(error)
+            # The reason may quote the server or the document; the feed's row refuses control characters.
+            report.error = printable(str(error))
         except Exception as error:
             # A bug met on one feed's content must not cost the other feeds their leads; its
             # entries were stored in one transaction, now rolled back, so none count.
             logger.exception("Reading the feed %s (%s) failed", feed.pk, feed.url)
             report.new_leads = report.known = report.unmatched = 0
-            report.error = f"unexpected error, reported in the server's log: {type(error).__name__}: {error}"
+            report.error = printable(f"unexpected error, reported in the server's log: {type(error).__name__}: {error}")
         feed.last_fetched = timezone.now()
         feed.last_error = report.error
         # The address is not checked again here: reading checked it, and an address refused since

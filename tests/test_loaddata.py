@@ -56,6 +56,17 @@ def test_loaded_rows_get_their_date_bounds_and_search_keys(fixture_file):
     assert Alias.objects.get().search_key == "karim masimov"
 
 
+def test_a_fixture_row_holding_a_control_character_stops_the_load(tmp_path):
+    broken = json.loads(json.dumps(FIXTURE))
+    broken[4]["fields"]["title"] = "Massimov\x0bheads the KNB"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+
+    with pytest.raises(ValueError, match=r"event massimov-to-knb: title: Control characters \(such as U\+000B\)"):
+        call_command("loaddata", str(path), verbosity=0)
+    assert not Event.objects.exists()
+
+
 def test_loading_twice_creates_no_duplicates_and_no_extra_history(fixture_file):
     call_command("loaddata", fixture_file, verbosity=0)
     call_command("loaddata", fixture_file, verbosity=0)

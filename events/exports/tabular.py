@@ -9,6 +9,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
+from core.text import printable
+
 COLUMNS = [
     "slug",
     "title",
@@ -37,7 +39,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value):
     if value is None:
         return ""
-    text = str(value)
+    # A control character stored before the models refused them would garble a spreadsheet's row.
+    text = printable(str(value))
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 

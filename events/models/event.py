@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from core.dates import DatedModel, EDTFField, display
-from core.models import SlugNaturalKeyManager, TimestampedModel
+from core.models import PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
@@ -370,7 +370,7 @@ class ParticipationManager(models.Manager):
         return self.get(event__slug=event_slug, actor__slug=actor_slug, role__slug=role_slug)
 
 
-class Participation(models.Model):
+class Participation(PlainTextModel):
     """One actor's part in one event, e.g. Dutbayev as the accused in his sentencing."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")

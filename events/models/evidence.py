@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import LANGUAGE_CHOICES, Membership, Tenure
 from core.dates import DatedModel, EDTFField, display
-from core.models import SlugNaturalKeyManager, TimestampedModel
+from core.models import PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 
 from .event import Event
 
@@ -104,7 +104,7 @@ class CitationManager(models.Manager):
         return self.get(source__slug=source_slug, quote=quote, **{claim_kind: claim})
 
 
-class Citation(models.Model):
+class Citation(PlainTextModel):
     """One source supporting one claim (an event, a membership or a tenure), with its words."""
 
     class Credibility(models.IntegerChoices):

@@ -3,10 +3,10 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import SlugNaturalKeyManager
+from core.models import PlainTextModel, SlugNaturalKeyManager
 
 
-class Term(models.Model):
+class Term(PlainTextModel):
     """One word of a vocabulary, named by its slug in filters, fixtures and the API."""
 
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in filters and the API, e.g. “arrest”.")

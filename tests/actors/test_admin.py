@@ -5,6 +5,7 @@ import re
 import pytest
 
 from actors.models import Actor
+from core.text import MESSAGE
 from tests.factories import ActorFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,16 @@ def test_saving_an_unchanged_record_works_and_is_recorded(client, curator):
     actor.refresh_from_db()
     assert actor.name == "Karim Massimov"
     assert actor.history.first().history_user == curator
+
+
+def test_a_control_character_in_an_alias_inline_is_a_form_error(client, curator):
+    actor = ActorFactory(name="Karim Massimov", slug="karim-massimov")
+    client.force_login(curator)
+    url = f"/admin/actors/actor/{actor.pk}/change/"
+    page = client.get(url).content.decode()
+
+    alias = {"aliases-TOTAL_FORMS": "1", "aliases-0-name": "Карим\x0bМасимов", "aliases-0-lang": "ru"}
+    response = client.post(url, actor_form(actor, page, **alias))
+    assert response.status_code == 200
+    assert MESSAGE.format(code=0x0B) in response.content.decode()
+    assert not actor.aliases.exists()

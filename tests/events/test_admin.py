@@ -3,7 +3,8 @@
 import pytest
 
 from core.models import Tombstone
-from events.models import Event
+from core.text import MESSAGE
+from events.models import Event, EventType
 from tests.factories import ActorFactory, CitationFactory, EventFactory, EventTypeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,35 @@ def test_editor_publishes_with_a_citation(client, editor):
     )
     assert response.status_code == 302
     assert Event.objects.get().status == "published"
+
+
+def test_a_control_character_in_the_event_form_is_a_form_error(client, curator):
+    client.force_login(curator)
+    response = client.post("/admin/events/event/add/", event_form(EventTypeFactory(), title="Mailybayev\x0bdetained"))
+    assert response.status_code == 200
+    assert MESSAGE.format(code=0x0B) in response.content.decode()
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["quote", "note"])
+def test_a_control_character_in_a_citation_inline_is_a_form_error(client, curator, field):
+    client.force_login(curator)
+    inline = {f"citations-0-{field}": "was detained\x0bon a similar charge"}
+    response = client.post("/admin/events/event/add/", event_form(EventTypeFactory(), SourceFactory(), **inline))
+    assert response.status_code == 200
+    assert MESSAGE.format(code=0x0B) in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_renaming_an_event_type_with_a_control_character_is_a_form_error(client, curator):
+    term = EventTypeFactory(slug="arrest", name="Arrest")
+    client.force_login(curator)
+    response = client.post(
+        f"/admin/events/eventtype/{term.pk}/change/", {"slug": "arrest", "name": "Arr\x0best", "description": ""}
+    )
+    assert response.status_code == 200
+    assert MESSAGE.format(code=0x0B) in response.content.decode()
+    assert EventType.objects.get(pk=term.pk).name == "Arrest"
 
 
 def test_retracting_in_the_admin_leaves_a_tombstone(client, editor):

@@ -6,11 +6,14 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
+from core.text import MESSAGE
+from events.bulk import event_build
 from events.imports import events_import, import_rows_read
 from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
 from events.services import event_create
@@ -134,6 +137,50 @@ def test_bad_rows_are_refused_with_their_numbers_and_reasons_and_nothing_is_writ
     assert Event.objects.count() == Source.objects.count() == history_rows() == 0
 
 
+VERTICAL_TAB = MESSAGE.format(code=0x0B)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("title", "Massimov\x0bdetained", "title"),
+        ("summary", "Detained\x0bagain.", "summary"),
+        ("participants", "karim-massimov:detained:held\x0bin Almaty", "participants: Row 1: note"),
+        ("quote", "was\x0bdetained", "citations: Row 1: quote"),
+    ],
+)
+def test_a_row_holding_a_control_character_is_refused_naming_the_field(curator, column, value, named):
+    rows = read("events.csv")
+    rows[1][column] = value
+
+    report = events_import(rows=rows, user=curator)
+
+    assert [row.number for row in report.refused] == [2]
+    assert f"{named}: {VERTICAL_TAB}" in " ".join(report.refused[0].errors)
+    assert Event.objects.count() == Source.objects.count() == history_rows() == 0
+
+
+def test_an_update_holding_a_control_character_is_refused(curator):
+    event = EventFactory(slug="import-massimov-detained", title="Massimov detained")
+
+    report = events_import(rows=[{"slug": event.slug, "title": "Massimov\x0bdetained"}], user=curator)
+
+    assert report.refused and f"title: {VERTICAL_TAB}" in report.refused[0].errors
+    assert Event.objects.get(pk=event.pk).title == "Massimov detained"
+
+
+def test_the_bulk_path_checks_text_as_event_create_does(curator):
+    arrest, detained = EventType.objects.get(slug="arrest"), ParticipantRole.objects.get(slug="detained")
+    with pytest.raises(ValidationError) as raised:
+        event_build(user=curator, slug="held", title="Held\x0c", type=arrest, date="2022")
+    assert raised.value.message_dict == {"title": [MESSAGE.format(code=0x0C)]}
+
+    participant = {"actor": Actor.objects.get(slug="karim-massimov"), "role": detained, "note": "a\x1bb"}
+    with pytest.raises(ValidationError) as raised:
+        event_build(user=curator, slug="held", title="Held", type=arrest, date="2022", participants=[participant])
+    assert raised.value.message_dict == {"participants": [f"Row 1: note: {MESSAGE.format(code=0x1B)}"]}
+
+
 def test_a_curator_imports_drafts_and_an_editor_may_publish(curator):
     rows = read("events.json")
     for row in rows:
@@ -230,6 +277,21 @@ def test_the_admin_import_page_refuses_a_bad_file_row_by_row(client, curator):
     assert Event.objects.count() == 0
 
 
+def test_the_admin_import_page_refuses_a_title_holding_a_control_character(client, curator):
+    client.force_login(curator)
+    content = (DATA / "events.csv").read_text().replace("Massimov detained,detention", "Massimov\x0bdetained,detention")
+    upload = SimpleUploadedFile("events.csv", content.encode())
+
+    page = client.post("/admin/events/event/import/", {"file": upload}).content.decode()
+    assert f"title: {VERTICAL_TAB}" in page
+    assert "Confirm import" not in page
+
+    response = client.post("/admin/events/event/import/", {"confirm": "1", "name": "events.csv", "content": content})
+    assert response.status_code == 200
+    assert f"title: {VERTICAL_TAB}" in response.content.decode()
+    assert Event.objects.count() == Source.objects.count() == 0
+
+
 def test_the_import_page_needs_the_add_permission(client, django_user_model):
     user = django_user_model.objects.create_user("reader", password="x", is_staff=True)
     client.force_login(user)
@@ -255,6 +317,16 @@ def test_the_command_names_refused_rows_and_fails(curator):
     with pytest.raises(CommandError, match="5 rows refused; nothing was written"):
         call_command("import_events", str(DATA / "events_bad.csv"), stdout=out, stderr=StringIO())
     assert "row 2 (import-unknown-actor): refused: participants: unknown actor “nobody-we-know”" in out.getvalue()
+    assert Event.objects.count() == 0
+
+
+def test_the_command_refuses_a_title_holding_a_control_character(curator, tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text((DATA / "events.json").read_text().replace('"Massimov sentenced",', '"Massimov\\u000bsentenced",'))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 rows refused; nothing was written"):
+        call_command("import_events", str(path), stdout=out, stderr=StringIO())
+    assert f"row 1 (import-massimov-sentenced): refused: title: {VERTICAL_TAB}" in out.getvalue()
     assert Event.objects.count() == 0
 
 

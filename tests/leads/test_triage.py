@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 
+from core.text import MESSAGE
 from events.models import Event, Source
 from leads.models import Lead
 from tests.factories import ActorFactory, EventTypeFactory, FeedFactory, LeadFactory, ParticipantRoleFactory
@@ -116,6 +117,17 @@ def test_dismissing_a_lead_takes_a_reason(triager, lead, client):
     lead.refresh_from_db()
     assert (lead.status, lead.dismiss_reason) == (Lead.Status.DISMISSED, "Already recorded.")
     assert lead.history.first().history_user == triager
+
+
+def test_a_dismissal_reason_holding_a_control_character_is_a_form_error(triager, lead, client):
+    client.force_login(triager)
+
+    response = client.post(f"/admin/leads/lead/{lead.pk}/dismiss/", {"reason": "Already\x0brecorded."})
+
+    assert response.status_code == 200
+    assert MESSAGE.format(code=0x0B) in response.content.decode()
+    lead.refresh_from_db()
+    assert (lead.status, lead.dismiss_reason) == (Lead.Status.NEW, "")
 
 
 def test_the_inbox_shows_new_leads_newest_first_and_escapes_titles(triager, lead, client):

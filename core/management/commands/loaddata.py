@@ -7,12 +7,15 @@ by the system user "fixtures", for every row it creates or changes; loading the 
 again changes nothing and records nothing.
 
 A row that a person changed since it was loaded (its latest history row names someone other
-than "fixtures") keeps the person's version; the summary names each such record.
+than "fixtures") keeps the person's version; the summary names each such record. A row whose
+text holds a control character stops the load, as any other write of it would be refused.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management.commands import loaddata
 from django.utils import timezone
 
+from core.models import PlainTextModel
 from core.services import fixtures_user
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -56,6 +59,13 @@ class Command(loaddata.Command):
     def save_obj(self, obj):
         instance = obj.object
         model = type(instance)
+        if isinstance(instance, PlainTextModel):
+            # Only the text: the rest of full_clean() would ask for rows a fixture names further on.
+            try:
+                instance.check_text()
+            except ValidationError as error:
+                problems = "; ".join(f"{name}: {message}" for name, messages in error for message in messages)
+                raise ValueError(f"{_label(instance)}: {problems}") from error
         if hasattr(instance, "fill_derived_fields"):
             instance.fill_derived_fields()
         stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
