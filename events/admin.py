@@ -27,6 +27,8 @@ from .services import (
     event_record_departure,
 )
 
+# Ending a participant's open spans changes their tenures and memberships, whoever asks.
+END_SPANS_PERMISSIONS = ["actors.change_tenure", "actors.change_membership"]
 MERGED_ROWS = [
     ("actors", "alias"),
     ("actors", "identifier"),
@@ -101,8 +103,12 @@ class EventAdminForm(StaleEditForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("end_open_spans") and cleaned_data.get("status") != Event.Status.PUBLISHED:
+        if not cleaned_data.get("end_open_spans"):
+            return cleaned_data
+        if cleaned_data.get("status") != Event.Status.PUBLISHED:
             self.add_error("end_open_spans", DRAFT_CHANGES_NOTHING)
+        elif not self.user.has_perms(END_SPANS_PERMISSIONS):
+            self.add_error("end_open_spans", "Ending offices and memberships needs the right to change them.")
         return cleaned_data
 
     def clean_status(self):
@@ -123,7 +129,7 @@ def end_spans_message(modeladmin, request, event, spans):
 
 @action(
     description="End the participants' open offices and memberships at the event's date",
-    permissions=["actors.change_tenure", "actors.change_membership"],
+    permissions=END_SPANS_PERMISSIONS,
 )
 def end_open_spans(modeladmin, request, queryset):
     try:

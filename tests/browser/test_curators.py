@@ -86,11 +86,14 @@ def test_curator_enters_a_detention_that_an_editor_publishes_and_readers_find(
     popup.click("input[name=_save]")
     expect(page.locator("#citations-0 .field-source .select2-selection")).to_contain_text("Massimov detained")
     page.fill("#id_citations-0-quote", "Karim Massimov was detained on suspicion of high treason")
+    # A draft changes nothing readers see: asking it to end his office is refused, and says why.
     page.check("#id_end_open_spans")
     page.screenshot(path=tmp_path / "2-curator-event-form.png", full_page=True)
     page.click("input[name=_save]")
+    expect(page.locator(".errorlist")).to_contain_text("A draft changes nothing readers see")
+    page.uncheck("#id_end_open_spans")
+    page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-    expect(page.locator(".messagelist")).to_contain_text("ended")
     page.screenshot(path=tmp_path / "3-saved-draft.png", full_page=True)
 
     # Nobody outside sees the draft yet.
@@ -105,6 +108,14 @@ def test_curator_enters_a_detention_that_an_editor_publishes_and_readers_find(
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     page.screenshot(path=tmp_path / "4-published.png", full_page=True)
+
+    # Published, the detention may end his office: the curator, who may change tenures, asks.
+    log_in(page, live_server, "curator")
+    page.goto(live_server.url + "/admin/events/event/")
+    page.get_by_role("link", name="Massimov detained", exact=True).click()
+    page.check("#id_end_open_spans")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("ended")
     assert errors == []
 
     # Readers find it in the API, on the timeline and on its page; the office shows the end.
