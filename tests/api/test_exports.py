@@ -236,7 +236,7 @@ def stored_before_the_rule():
     """A published event and its type holding control characters, as rows stored before the
     models refused them may: written by update(), which validates nothing."""
     event = CitationFactory(event=EventFactory(slug="held", title="Held", date="2022")).event
-    Event.objects.filter(pk=event.pk).update(title="Massimov\x0bdetained", summary="In\x00 custody\x1b.")
+    Event.objects.filter(pk=event.pk).update(title="Massimov\x0bdetained", summary="In\x01 custody\x1b.")
     EventType.objects.filter(pk=event.type_id).update(name="Arr\x0best")
     return event
 
