@@ -31,6 +31,8 @@ from . import addresses
 # local files too, whatever the file or the server sends.
 TIMEOUT_SECONDS = 30
 MAX_BYTES = 10 * 1024 * 1024
+# A lead's summary is a teaser for triage; one entry must not store a whole feed's worth.
+MAX_SUMMARY_CHARS = 5000
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 USER_AGENT = "kzwatch-leads/1.0 (+https://github.com/kzwatch)"
@@ -264,7 +266,7 @@ def read_feed(url):
                 title=title[:500] or "(no title)",
                 link=link,
                 published=_published(item),
-                summary=printable(strip_tags(item.get("summary") or "")).strip(),
+                summary=printable(strip_tags(item.get("summary") or "")).strip()[:MAX_SUMMARY_CHARS],
             )
         )
     return entries

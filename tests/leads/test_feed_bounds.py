@@ -399,3 +399,14 @@ def test_the_admin_add_form_saves_a_feed_file_inside_feeds_dir(admin_client, fee
 
     assert response.status_code == 302
     assert Feed.objects.get().url == str(feeds_dir / "wire.rss")
+
+
+def test_an_entrys_summary_is_kept_to_a_teasers_length(tmp_path, settings):
+    settings.FEEDS_DIR = str(tmp_path)
+    long_summary = "word " * 5000
+    (tmp_path / "long.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>A</title>'
+        f"<link>https://wire.example/a</link><description>{long_summary}</description></item></channel></rss>"
+    )
+    (entry,) = fetching.read_feed(str(tmp_path / "long.rss"))
+    assert len(entry.summary) == fetching.MAX_SUMMARY_CHARS
