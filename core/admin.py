@@ -4,7 +4,6 @@ no save silently overwrites a colleague's edit."""
 import functools
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -126,9 +125,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return not self.may_revert(request, obj)
 
     def may_revert(self, request, obj=None):
-        """Reverting saves an earlier version over the current one: a change, and an editor's one."""
+        """Reverting saves an earlier version over the current one: a change, and an editor's one
+        (where django-simple-history's settings allow reverting at all)."""
         return (
-            not getattr(settings, "SIMPLE_HISTORY_REVERT_DISABLED", False)
+            not super().revert_disabled(request, obj)
             and self.has_change_permission(request, obj)
             and request.user.has_perm(self.revert_permission)
         )

@@ -79,6 +79,19 @@ def curator(django_user_model):
 
 
 @pytest.fixture
+def staff_in_groups(django_user_model):
+    """Makes a staff user in the groups the migrations make ("Curator", "Editor"), by name."""
+    from django.contrib.auth.models import Group
+
+    def make(username, *groups):
+        user = django_user_model.objects.create_user(username, password="pass-1234-word", is_staff=True)
+        user.groups.set(Group.objects.filter(name__in=groups))
+        return user
+
+    return make
+
+
+@pytest.fixture
 def editor(curator):
     """A curator who may also publish and retract events."""
     from django.contrib.auth.models import Permission

@@ -23,12 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def in_group(django_user_model, name, *groups):
-    user = django_user_model.objects.create_user(name, password="pass-1234-word", is_staff=True)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
-
-
 def test_the_groups_have_exactly_their_permissions():
     curator = set(Group.objects.get(name="Curator").permissions.values_list("codename", flat=True))
     editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
@@ -49,8 +43,9 @@ def test_the_vocabulary_curators_need_is_seeded():
     assert {"arrest", "detention", "dismissal", "death", "pardon", "resignation"} <= types
 
 
-def test_a_curator_cannot_publish(client, django_user_model):
-    client.force_login(in_group(django_user_model, "karina", "Curator"))
+def test_a_curator_cannot_publish(client, staff_in_groups):
+    curator = staff_in_groups("karina", "Curator")
+    client.force_login(curator)
     event = EventFactory(status="draft")
     CitationFactory(event=event)
     response = client.get(f"/admin/events/event/{event.pk}/change/")
@@ -58,20 +53,19 @@ def test_a_curator_cannot_publish(client, django_user_model):
     assert Event.objects.get().status == "draft"
     from events.services import event_check_status_change
 
-    curator = django_user_model.objects.get(username="karina")
     with pytest.raises(Exception, match="can publish events"):
         event_check_status_change(user=curator, current="draft", new="published")
 
 
-def test_only_an_editor_may_revert_to_an_earlier_version(client, django_user_model):
+def test_only_an_editor_may_revert_to_an_earlier_version(client, staff_in_groups):
     actor = ActorFactory(name="Karim Masimov")
     actor.summary = "A wrong summary."
     actor.save()
     first = actor.history.order_by("history_date").first()
     url = f"/admin/actors/actor/{actor.pk}/history/{first.history_id}/"
-    client.force_login(in_group(django_user_model, "karina", "Curator"))
+    client.force_login(staff_in_groups("karina", "Curator"))
     assert client.get(url).status_code == 403 or "revert" not in client.get(url).content.decode().lower()
-    client.force_login(in_group(django_user_model, "erlan", "Curator", "Editor"))
+    client.force_login(staff_in_groups("erlan", "Curator", "Editor"))
     page = client.get(url)
     assert page.status_code == 200
     data = {

@@ -25,10 +25,9 @@ from collections import defaultdict
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.test import Client
-from django.urls import URLResolver, get_resolver
+from django.urls import get_resolver
 
 from core.models import Tombstone
 from tests.factories import (
@@ -47,6 +46,7 @@ from tests.factories import (
     ParticipationFactory,
     TenureFactory,
 )
+from tests.security.test_access_matrix import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ REVERT_PERMISSION = "events.publish_event"
 
 
 @pytest.fixture
-def records(django_user_model):
+def records(django_user_model, staff_in_groups):
     EventTypeFactory(slug="announcement")
     ParticipantRoleFactory(slug="subject")
     holder = ActorFactory(slug="a-holder", name="A Holder")
@@ -88,9 +88,7 @@ def records(django_user_model):
     Tombstone.objects.create(kind="actor", key="gone", reason="deleted", public=True)
     clients = {}
     for role, groups in ROLES.items():
-        user = django_user_model.objects.create_user(role, password="pass-1234-word", is_staff=True)
-        user.groups.set(Group.objects.filter(name__in=groups))
-        clients[role] = login(user)
+        clients[role] = login(staff_in_groups(role, *groups))
     clients["superuser"] = login(django_user_model.objects.create_superuser("root", password="root-pass-1234"))
     return clients
 
@@ -105,19 +103,16 @@ def login(user):
 def admin_models():
     """Each model with a page in the admin, from the URL resolver (what a visitor can reach)."""
     found = []
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                match = re.match(r"\^?admin/\^?(\w+)/\^?(\w+)/", prefix + str(pattern.pattern))
-                if match and match.group(1) in apps.app_configs:
-                    model = apps.get_model(match.group(1), match.group(2))
-                    if model not in found:
-                        found.append(model)
-
-    walk(get_resolver().url_patterns)
+    for route in walk(get_resolver().url_patterns):
+        match = re.match(r"\^?admin/\^?(\w+)/\^?(\w+)/", route)
+        if not match:
+            continue
+        try:
+            model = apps.get_model(match.group(1), match.group(2))
+        except LookupError:  # "admin/password_change/" and the like name no model
+            continue
+        if model not in found:
+            found.append(model)
     return found
 
 

@@ -5,7 +5,6 @@ deletes), not the conftest's curator, which holds more than the group does.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -26,10 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member(django_user_model):
+def member(staff_in_groups):
+    """A client signed in as a new staff user in the groups named."""
+
     def make(name, *groups):
-        user = django_user_model.objects.create_user(name, password="pass-1234-word", is_staff=True)
-        user.groups.set(Group.objects.filter(name__in=groups))
+        user = staff_in_groups(name, *groups)
         client = Client(raise_request_exception=False)
         client.force_login(user)
         return client
