@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatedModel, EDTFField, display
-from core.models import PlainTextModel, SlugNaturalKeyManager, TimestampedModel
+from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
 from .names import fold, query_tokens
@@ -272,7 +272,7 @@ class SpanQuerySet(models.QuerySet):
         return self.select_related(*self.model.API_RELATED).with_visible_causes(user).order_by_start()
 
 
-class Span(DatedModel, TimestampedModel):
+class Span(KeyedModel, DatedModel, TimestampedModel):
     """Shared shape of memberships and tenures: two EDTF dates; no end means "no known end"."""
 
     start_date = EDTFField(blank=True, bounds=("start_lower", "start_upper"), help_text="EDTF; empty if unknown.")
@@ -339,8 +339,8 @@ def _span_constraints(prefix):
     ]
 
 
-class MembershipManager(models.Manager.from_queryset(SpanQuerySet)):
-    def get_by_natural_key(self, actor_slug, faction_slug, role, start_date):
+class MembershipManager(LegacyKeyManager.from_queryset(SpanQuerySet)):
+    def get_by_legacy_key(self, actor_slug, faction_slug, role, start_date):
         return self.get(actor__slug=actor_slug, faction__slug=faction_slug, role=role, start_date=start_date)
 
 
@@ -373,8 +373,11 @@ class Membership(Span):
     def __str__(self):
         return f"{self.actor} — {self.get_role_display().lower()} of {self.faction}"
 
-    def natural_key(self):
+    def legacy_natural_key(self):
         return (self.actor.slug, self.faction.slug, self.role, self.start_date)
+
+    def natural_key(self):
+        return super().natural_key()
 
     natural_key.dependencies = ["actors.actor", "actors.faction"]
 
@@ -430,8 +433,8 @@ class Office(TimestampedModel):
         return (self.slug,)
 
 
-class TenureManager(models.Manager.from_queryset(SpanQuerySet)):
-    def get_by_natural_key(self, actor_slug, office_slug, start_date):
+class TenureManager(LegacyKeyManager.from_queryset(SpanQuerySet)):
+    def get_by_legacy_key(self, actor_slug, office_slug, start_date):
         return self.get(actor__slug=actor_slug, office__slug=office_slug, start_date=start_date)
 
 
@@ -475,8 +478,11 @@ class Tenure(Span):
     def __str__(self):
         return f"{self.actor} as {self.office}"
 
-    def natural_key(self):
+    def legacy_natural_key(self):
         return (self.actor.slug, self.office.slug, self.start_date)
+
+    def natural_key(self):
+        return super().natural_key()
 
     natural_key.dependencies = ["actors.actor", "actors.office"]
 

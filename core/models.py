@@ -1,9 +1,13 @@
-"""What every app's models share: plain text, slugs as natural keys, timestamps, and the tombstone log."""
+"""What every app's models share: plain text, slugs and record keys as natural keys, timestamps,
+and the tombstone log."""
+
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .legacy_keys import legacy_key
 from .text import no_control_characters
 
 
@@ -12,6 +16,63 @@ class SlugNaturalKeyManager(models.Manager):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class RecordKeyField(models.SlugField):
+    """A row's identity that no correction changes: given in a fixture, or minted on the first
+    save (also by `bulk_create`, which calls `pre_save`) in the style of Open Civic Data's ids."""
+
+    def pre_save(self, model_instance, add):
+        if not getattr(model_instance, self.attname):
+            setattr(model_instance, self.attname, new_record_key())
+        return super().pre_save(model_instance, add)
+
+
+def new_record_key():
+    return uuid.uuid4().hex
+
+
+class KeyedModel(models.Model):
+    """A record (a tenure, a membership, a participation, a citation) named by its `key`.
+
+    Its natural key is the key alone, so a fixture that corrects a date or a quote updates the
+    row it names. A fixture of an earlier release, written before keys, names a row by what it
+    then said (`legacy_natural_key()`); `LegacyKeyManager` still finds the row that way.
+    """
+
+    key = RecordKeyField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        editable=False,
+        help_text="Stable identity: set once, unchanged when the dates, quote or note are corrected; "
+        "fixtures and other databases name the row by it.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.key,) if self.key else self.legacy_natural_key()
+
+    def legacy_natural_key(self):
+        raise NotImplementedError
+
+    def key_from_earlier_release(self):
+        """The key of the record an earlier release's fixtures named as this row is named, or None."""
+        return legacy_key(self._meta.label_lower, self.legacy_natural_key())
+
+
+class LegacyKeyManager(models.Manager):
+    """Finds a keyed record by its key, or by the natural key of an earlier release's fixtures."""
+
+    def get_by_natural_key(self, *parts):
+        if len(parts) == 1:
+            return self.get(key=parts[0])
+        return self.get_by_legacy_key(*parts)
+
+    def get_by_legacy_key(self, *parts):
+        raise NotImplementedError
 
 
 class PlainTextModel(models.Model):

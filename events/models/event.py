@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from core.dates import DatedModel, EDTFField, display
-from core.models import PlainTextModel, SlugNaturalKeyManager, TimestampedModel
+from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
@@ -365,12 +365,12 @@ class Event(DatedModel, TimestampedModel):
             parent = parent.parent
 
 
-class ParticipationManager(models.Manager):
-    def get_by_natural_key(self, event_slug, actor_slug, role_slug):
+class ParticipationManager(LegacyKeyManager):
+    def get_by_legacy_key(self, event_slug, actor_slug, role_slug):
         return self.get(event__slug=event_slug, actor__slug=actor_slug, role__slug=role_slug)
 
 
-class Participation(PlainTextModel):
+class Participation(KeyedModel, PlainTextModel):
     """One actor's part in one event, e.g. Dutbayev as the accused in his sentencing."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
@@ -406,7 +406,10 @@ class Participation(PlainTextModel):
     def __str__(self):
         return f"{self.actor} ({self.role}) in {self.event}"
 
-    def natural_key(self):
+    def legacy_natural_key(self):
         return (self.event.slug, self.actor.slug, self.role.slug)
+
+    def natural_key(self):
+        return super().natural_key()
 
     natural_key.dependencies = ["events.event", "actors.actor", "events.participantrole"]

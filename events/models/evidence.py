@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import LANGUAGE_CHOICES, Membership, Tenure
 from core.dates import DatedModel, EDTFField, display
-from core.models import PlainTextModel, SlugNaturalKeyManager, TimestampedModel
+from core.legacy_keys import legacy_key
+from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 
 from .event import Event
 
@@ -93,9 +94,9 @@ class Source(DatedModel, TimestampedModel):
         return display(self.published_date) if self.published_date else ""
 
 
-class CitationManager(models.Manager):
-    def get_by_natural_key(self, source_slug, claim_kind, *claim_key_and_quote):
-        """Natural key: source slug, the claim's kind and natural key, then the quote."""
+class CitationManager(LegacyKeyManager):
+    def get_by_legacy_key(self, source_slug, claim_kind, *claim_key_and_quote):
+        """An earlier release's natural key: source slug, the claim's kind and natural key, then the quote."""
         *claim_key, quote = claim_key_and_quote
         claim_managers = {"event": Event.objects, "membership": Membership.objects, "tenure": Tenure.objects}
         if claim_kind not in claim_managers:
@@ -104,7 +105,7 @@ class CitationManager(models.Manager):
         return self.get(source__slug=source_slug, quote=quote, **{claim_kind: claim})
 
 
-class Citation(PlainTextModel):
+class Citation(KeyedModel, PlainTextModel):
     """One source supporting one claim (an event, a membership or a tenure), with its words."""
 
     class Credibility(models.IntegerChoices):
@@ -175,8 +176,18 @@ class Citation(PlainTextModel):
                 return kind
         return None
 
+    def legacy_natural_key(self):
+        claim = self.claim
+        claim_key = claim.natural_key() if self.claim_kind == "event" else claim.legacy_natural_key()
+        return (self.source.slug, self.claim_kind, *claim_key, self.quote)
+
+    def key_from_earlier_release(self):
+        # The table names the claim by its key: a claim's own legacy names are many.
+        claim_key = self.claim.key if self.claim_kind != "event" else self.claim.slug
+        return legacy_key(self._meta.label_lower, (self.source.slug, self.claim_kind, claim_key, self.quote))
+
     def natural_key(self):
-        return (self.source.slug, self.claim_kind, *self.claim.natural_key(), self.quote)
+        return super().natural_key()
 
     natural_key.dependencies = ["events.source", "events.event", "actors.membership", "actors.tenure"]
 

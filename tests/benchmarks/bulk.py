@@ -12,6 +12,7 @@ import datetime
 from django.db import connection, transaction
 
 from actors.models import Actor
+from core.models import new_record_key
 from events.imports import events_import
 from events.models import Citation, EventType, ParticipantRole, Source
 
@@ -106,10 +107,11 @@ def _copy(rows, known):
         kind = known["type"][row["type"]]
         events.append((pk, *texts, day, day, day, "", "", row["summary"], "draft", now, now, kind, day, ""))
         participations.extend(
-            ("", known["actor"][item["actor"]], pk, known["role"][item["role"]]) for item in row["participants"]
+            (new_record_key(), "", known["actor"][item["actor"]], pk, known["role"][item["role"]])
+            for item in row["participants"]
         )
         citations.extend(
-            (item["quote"], "", CREDIBILITY, "", now, now, pk, known["source"][item["source"]])
+            (new_record_key(), item["quote"], "", CREDIBILITY, "", now, now, pk, known["source"][item["source"]])
             for item in row["citations"]
         )
     tables = {
@@ -118,9 +120,9 @@ def _copy(rows, known):
             "updated_at, type_id, sort_date, retraction_reason",
             events,
         ),
-        "events_participation": ("note, actor_id, event_id, role_id", participations),
+        "events_participation": ("key, note, actor_id, event_id, role_id", participations),
         "events_citation": (
-            "quote, locator, credibility, note, created_at, updated_at, event_id, source_id",
+            "key, quote, locator, credibility, note, created_at, updated_at, event_id, source_id",
             citations,
         ),
     }

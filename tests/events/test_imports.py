@@ -336,8 +336,8 @@ def model_to_row(row):
 
 def stored(slug):
     """Every column of the event, its participations and citations, and their history rows,
-    but the ids and times that differ between two writes of the same thing."""
-    differ = {"id", "event_id", "history_id", "history_date", "created_at", "updated_at"}
+    but the ids, keys and times that differ between two writes of the same thing."""
+    differ = {"id", "event_id", "history_id", "history_date", "created_at", "updated_at", "key"}
     event = Event.objects.get(slug=slug)
 
     def columns(rows):

@@ -6,6 +6,11 @@ command fills the derived columns of each row before it is stored and writes one
 by the system user "fixtures", for every row it creates or changes; loading the same fixtures
 again changes nothing and records nothing.
 
+Tenures, memberships, participations and citations are named by their key, which no
+correction changes, so a corrected date or quote updates the row in place. An earlier
+release's fixtures, which named them by their dates and quotes, still load: each such row
+takes the key its record has now (core/legacy_keys.py).
+
 A row that a person changed since it was loaded (its latest history row names someone other
 than "fixtures") keeps the person's version; the summary names each such record. A row whose
 text holds a control character stops the load, as any other write of it would be refused.
@@ -15,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.commands import loaddata
 from django.utils import timezone
 
-from core.models import PlainTextModel
+from core.models import KeyedModel, PlainTextModel, new_record_key
 from core.services import fixtures_user
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -69,6 +74,9 @@ class Command(loaddata.Command):
         if hasattr(instance, "fill_derived_fields"):
             instance.fill_derived_fields()
         stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
+        if isinstance(instance, KeyedModel) and not instance.key:
+            # A row of an earlier release's fixtures, named by what it said: it joins its record.
+            instance.key = stored.key if stored is not None else instance.key_from_earlier_release() or new_record_key()
         if stored is not None and _values(stored) == _values(instance):
             # Unchanged: leave the row (and its updated_at) alone, but still apply its many-to-many
             # links (set() changes nothing when they match) and resolve deferred references.

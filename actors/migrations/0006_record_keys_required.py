@@ -1,0 +1,37 @@
+"""Every membership and tenure has its key (events' 0014 gave them): from now on it is required and unique."""
+
+from django.db import migrations
+
+import core.models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("actors", "0005_record_keys"),
+        ("events", "0014_record_keys"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="membership",
+            name="key",
+            field=core.models.RecordKeyField(
+                blank=True,
+                editable=False,
+                help_text="Stable identity: set once, unchanged when the dates, quote or note are corrected; fixtures and other databases name the row by it.",
+                max_length=200,
+                unique=True,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="tenure",
+            name="key",
+            field=core.models.RecordKeyField(
+                blank=True,
+                editable=False,
+                help_text="Stable identity: set once, unchanged when the dates, quote or note are corrected; fixtures and other databases name the row by it.",
+                max_length=200,
+                unique=True,
+            ),
+        ),
+    ]
