@@ -77,12 +77,15 @@ class ApiActorIterable(AttachingIterable):
         identifiers = grouped(IDENTIFIER_ROWS.rows(ids), ("scheme", "identifier"))
         memberships = grouped(
             MEMBERSHIP_ROWS.rows(ids, sees_unpublished, variant=sees_unpublished),
-            ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"),
+            ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by", "last_confirmed"),
         )
         tenures = grouped(
             TENURE_ROWS.rows(ids, sees_unpublished, variant=sees_unpublished),
-            ("id", "office", "predecessor", "start_date", "end_date", "started_by", "ended_by"),
+            ("id", "office", "predecessor", "start_date", "end_date", "started_by", "ended_by", "last_confirmed"),
         )
+        for row in (row for rows in (*memberships.values(), *tenures.values()) for row in rows):
+            # As the serializer's field writes it: the direct read and DRF's walk give the same JSON.
+            row["last_confirmed"] = row["last_confirmed"] and row["last_confirmed"].isoformat()
         for actor in actors:
             actor.alias_rows = aliases.get(actor.pk, [])
             actor.identifier_rows = identifiers.get(actor.pk, [])
@@ -272,11 +275,22 @@ class SpanQuerySet(models.QuerySet):
         return self.with_causes(sees_unpublished=self.model.cause_model().objects.shows_unpublished_to(user))
 
     def with_causes(self, *, sees_unpublished):
-        """`with_visible_causes` for a reader who sees drafts and retractions, or only published events."""
+        """`with_visible_causes` for a reader who sees drafts and retractions, or only published events.
+
+        Also `last_confirmed`: the latest publication date of a source cited for the span (the
+        first day of it, where the date is a month, a year or a range), or None. An open span is
+        known to hold only up to the latest report that shows it.
+        """
         events = self.model.cause_model().objects.visible(sees_unpublished=sees_unpublished)
+        citations = self.model.citation_model().objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
         return self.annotate(
             started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
             ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
+            last_confirmed=Subquery(
+                citations.filter(source__published_start__isnull=False)
+                .order_by("-source__published_start")
+                .values("source__published_start")[:1]
+            ),
         )
 
     def for_api(self, user):
@@ -326,6 +340,11 @@ class Span(KeyedModel, DatedModel, TimestampedModel):
     def cause_model(cls):
         """The events app sits above this one: its model, reached through the foreign key, not an import."""
         return cls._meta.get_field("started_by").related_model
+
+    @classmethod
+    def citation_model(cls):
+        """The model of the citations (in the events app) that support a span, reached the same way."""
+        return cls._meta.get_field("citations").related_model
 
     @property
     def start_display(self):
@@ -507,6 +526,14 @@ class Tenure(Span):
         """Both dates known to the day, month or year, with no qualifier and no interval."""
         return all(_CERTAIN_DATE.fullmatch(text or "") for text in (self.start_date, self.end_date))
 
+    @property
+    def has_certain_start(self):
+        """A start known to the day, month or year, and an end that is either that certain or not
+        yet known: an open tenure of a one-seat office still holds the seat."""
+        return bool(_CERTAIN_DATE.fullmatch(self.start_date or "")) and (
+            not self.end_date or bool(_CERTAIN_DATE.fullmatch(self.end_date))
+        )
+
     def clean(self):
         super().clean()
         if self.predecessor_id and self.predecessor_id == self.actor_id:
@@ -514,27 +541,43 @@ class Tenure(Span):
         self._check_single_holder()
 
     def _check_single_holder(self):
-        """A one-seat office has one holder at a time; dates the sources are unsure of may overlap."""
-        if not (self.is_single_seat and self.has_certain_dates):
+        """A one-seat office has one holder at a time; dates the sources are unsure of may overlap.
+
+        An open tenure holds the seat from its start on. A new holder from a later start ends it
+        (`tenure_create` does that), but one from the same day, or from an earlier day that runs
+        past its start, would make two holders: that is refused, naming the sitting holder.
+        """
+        if not (self.is_single_seat and self.has_certain_start):
             return
-        # Certainly overlapping: each starts before the other has certainly ended; a handover
-        # on the day (or in the month) the other ends is no overlap.
-        rivals = Tenure.objects.filter(
-            office_id=self.office_id,
-            start_upper__lt=self.end_lower,
-            end_lower__gt=self.start_upper,
-        ).exclude(pk=self.pk)
-        for rival in rivals.select_related("actor"):
-            if rival.has_certain_dates:
+        for rival in Tenure.objects.filter(office_id=self.office_id).exclude(pk=self.pk).select_related("actor"):
+            if rival.has_certain_start and self._shares_the_seat_with(rival):
+                if rival.end_date:
+                    held = f"held it {rival.start_display} to {rival.end_display}"
+                    field = "end_date"
+                else:
+                    held = f"has held it since {rival.start_display}, with no known end"
+                    field = "start_date"
                 raise ValidationError(
-                    {
-                        "end_date": f"{self.office} has one seat, and {rival.actor} held it "
-                        f"{rival.start_display} to {rival.end_display}: these tenures overlap."
-                    }
+                    {field: f"{self.office} has one seat, and {rival.actor} {held}: these tenures overlap."}
                 )
+
+    def _shares_the_seat_with(self, rival):
+        """Whether both certainly held the seat on some day; a handover on the day (or in the
+        month) one ends is no overlap, and an open rival that began earlier is the predecessor."""
+        if not rival.end_date:
+            if rival.start_lower < self.start_lower:
+                return False
+            if rival.start_date == self.start_date and _CERTAIN_DAY.fullmatch(self.start_date):
+                return True
+            return bool(self.end_date) and self.end_lower > rival.start_upper
+        if not self.end_date:
+            # A later rival says this one ended, at a day the record does not know.
+            return rival.start_lower <= self.start_upper and rival.end_lower > self.start_upper
+        return rival.start_upper < self.end_lower and rival.end_lower > self.start_upper
 
 
 _CERTAIN_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_CERTAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # What `ApiActorIterable` attaches, by actor id; the spans' causes as `with_causes` names them.
@@ -557,6 +600,6 @@ def _span_rows(model, *columns):
     return OwnedRows(build)
 
 
-SPAN_CAUSES = ("started_by_visible", "ended_by_visible")
+SPAN_CAUSES = ("started_by_visible", "ended_by_visible", "last_confirmed")
 MEMBERSHIP_ROWS = _span_rows(Membership, "faction__slug", "role")
 TENURE_ROWS = _span_rows(Tenure, "office__slug", "predecessor__slug")

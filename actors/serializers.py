@@ -55,14 +55,35 @@ class SpanEventField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "string", "format": "date", "nullable": True})
+class LastConfirmedField(serializers.ReadOnlyField):
+    """The latest publication date of a source cited for a span (ISO date), or null: an open
+    span is known to hold only up to then. Reads `SpanQuerySet.with_causes`' annotation."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "The latest publication date of a source cited for it, or null: an open span is known "
+            "to hold only up to then.",
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, "last_confirmed", None)
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
+
+
 class ActorMembershipSerializer(serializers.ModelSerializer):
     faction = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The faction's slug.")
     started_by = SpanEventField(help_text="Slug of the event that began the membership, or null.")
     ended_by = SpanEventField(help_text="Slug of the event that ended the membership, or null.")
+    last_confirmed = LastConfirmedField()
 
     class Meta:
         model = Membership
-        fields = ["id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"]
+        fields = ["id", "faction", "role", "start_date", "end_date", "started_by", "ended_by", "last_confirmed"]
 
 
 class ActorTenureSerializer(serializers.ModelSerializer):
@@ -72,10 +93,11 @@ class ActorTenureSerializer(serializers.ModelSerializer):
     )
     started_by = SpanEventField(help_text="Slug of the event that began the tenure, or null.")
     ended_by = SpanEventField(help_text="Slug of the event that ended the tenure, or null.")
+    last_confirmed = LastConfirmedField()
 
     class Meta:
         model = Tenure
-        fields = ["id", "office", "start_date", "end_date", "predecessor", "started_by", "ended_by"]
+        fields = ["id", "office", "start_date", "end_date", "predecessor", "started_by", "ended_by", "last_confirmed"]
 
 
 class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
@@ -167,10 +189,11 @@ class FactionMembershipSerializer(serializers.ModelSerializer):
 
     started_by = SpanEventField(help_text="Slug of the event that began the membership, or null.")
     ended_by = SpanEventField(help_text="Slug of the event that ended the membership, or null.")
+    last_confirmed = LastConfirmedField()
 
     class Meta:
         model = Membership
-        fields = ["id", "actor", "name", "role", "start_date", "end_date", "started_by", "ended_by"]
+        fields = ["id", "actor", "name", "role", "start_date", "end_date", "started_by", "ended_by", "last_confirmed"]
 
 
 class FactionSerializer(ValidatedModelSerializer):
@@ -201,6 +224,7 @@ class OfficeTenureSerializer(serializers.ModelSerializer):
 
     started_by = SpanEventField(help_text="Slug of the event that began the tenure, or null.")
     ended_by = SpanEventField(help_text="Slug of the event that ended the tenure, or null.")
+    last_confirmed = LastConfirmedField()
 
     class Meta:
         model = Tenure
@@ -214,6 +238,7 @@ class OfficeTenureSerializer(serializers.ModelSerializer):
             "appointed_by",
             "started_by",
             "ended_by",
+            "last_confirmed",
         ]
 
 
@@ -241,6 +266,7 @@ class SpanSerializer(ValidatedModelSerializer):
     actor = SlugReferenceField(queryset=Actor.objects.all(), help_text="The actor's slug.")
     started_by = SpanEventField(help_text="Slug of the event that began the span, or null.")
     ended_by = SpanEventField(help_text="Slug of the event that ended the span, or null.")
+    last_confirmed = LastConfirmedField()
 
 
 class MembershipSerializer(SpanSerializer):
@@ -250,7 +276,18 @@ class MembershipSerializer(SpanSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "actor", "faction", "role", "start_date", "end_date", "started_by", "ended_by", "note"]
+        fields = [
+            "id",
+            "actor",
+            "faction",
+            "role",
+            "start_date",
+            "end_date",
+            "started_by",
+            "ended_by",
+            "last_confirmed",
+            "note",
+        ]
         extra_kwargs = {"note": {"required": False}}
 
 
@@ -279,6 +316,7 @@ class TenureSerializer(SpanSerializer):
             "appointed_by",
             "started_by",
             "ended_by",
+            "last_confirmed",
             "note",
             "closed",
         ]

@@ -88,3 +88,39 @@ def test_loaded_fixtures_pass_the_one_holder_rule():
     )
     for tenure in Tenure.objects.select_related("office"):
         tenure.full_clean()
+
+
+def test_a_second_holder_from_the_sitting_holders_own_day_is_refused_in_the_api(curator, presidency):
+    office, sitting = presidency
+    ActorFactory(slug="rival")
+    api = APIClient()
+    api.force_authenticate(curator)
+    response = api.post(
+        "/api/v1/tenures/", {"actor": "rival", "office": "president", "start_date": "1991-12-16"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "Nursultan Nazarbayev has held it since 16 Dec 1991" in str(response.json()), response.json()
+    sitting.refresh_from_db()
+    assert (Tenure.objects.filter(office=office).count(), sitting.end_date) == (1, "")
+
+
+def test_a_second_holder_from_the_sitting_holders_own_day_is_a_form_error_in_the_admin(client, curator, presidency):
+    office, _sitting = presidency
+    rival = ActorFactory(slug="rival")
+    client.force_login(curator)
+    response = client.post(
+        "/admin/actors/tenure/add/",
+        {"actor": rival.pk, "office": office.pk, "start_date": "1991-12-16", "end_date": "", "note": ""},
+    )
+    assert response.status_code == 200
+    assert "Nursultan Nazarbayev has held it since" in response.content.decode()
+    assert Tenure.objects.filter(office=office).count() == 1
+
+
+def test_a_past_holder_whose_tenure_runs_into_the_sitting_holders_is_refused(presidency):
+    office, _sitting = presidency
+    past = Tenure(office=office, actor=ActorFactory(), start_date="1990-04-24", end_date="1992")
+    with pytest.raises(ValidationError, match="Nursultan Nazarbayev has held it since"):
+        past.full_clean()
+    before = Tenure(office=office, actor=ActorFactory(), start_date="1990-04-24", end_date="1991-12-16")
+    before.full_clean()  # a handover on the day is no overlap

@@ -130,7 +130,7 @@ def test_actor_detail_embeds_aliases_identifiers_memberships_and_tenures():
     assert body["birth_date"] == "1965-06-15"
     assert body["aliases"] == [{"name": "Карим Масимов", "lang": "ru"}]
     assert body["identifiers"] == [{"scheme": "wikidata", "identifier": "Q313541"}]
-    causes = {"started_by": None, "ended_by": None}
+    causes = {"started_by": None, "ended_by": None, "last_confirmed": None}
     membership, tenure = actor.memberships.get(), actor.tenures.get()
     assert body["memberships"] == [
         {"id": membership.pk, "faction": "old-guard", "role": "leader", "start_date": "2016", "end_date": "", **causes}
@@ -171,6 +171,7 @@ def test_faction_lists_its_members_and_at_keeps_those_current_that_day():
             "end_date": "",
             "started_by": None,
             "ended_by": None,
+            "last_confirmed": None,
         }
     ]
     assert [member["actor"] for member in listed_2011[0]["memberships"]] == ["early"]
@@ -196,6 +197,7 @@ def test_office_shows_its_organisation_and_holders():
             "appointed_by": None,
             "started_by": None,
             "ended_by": None,
+            "last_confirmed": None,
         }
     ]
 

@@ -75,8 +75,15 @@ class Command(loaddata.Command):
             instance.fill_derived_fields()
         stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
         if isinstance(instance, KeyedModel) and not instance.key:
-            # A row of an earlier release's fixtures, named by what it said: it joins its record.
-            instance.key = stored.key if stored is not None else instance.key_from_earlier_release() or new_record_key()
+            # A row of an earlier release's fixtures, named by what it said: it joins its record,
+            # found by the key that release's name maps to when a correction has changed what it says.
+            if stored is None:
+                instance.key = instance.key_from_earlier_release() or new_record_key()
+                stored = model._default_manager.filter(key=instance.key).first()
+                if stored is not None:
+                    instance.pk = stored.pk
+            else:
+                instance.key = stored.key
         if stored is not None and _values(stored) == _values(instance):
             # Unchanged: leave the row (and its updated_at) alone, but still apply its many-to-many
             # links (set() changes nothing when they match) and resolve deferred references.
