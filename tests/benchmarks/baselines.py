@@ -30,6 +30,10 @@ CAUSES = (
     "LEFT JOIN events_event sb ON sb.id = %s.started_by_id AND sb.status = 'published' "
     "LEFT JOIN events_event eb ON eb.id = %s.ended_by_id AND eb.status = 'published'"
 )
+# A span's latest cited publication date, as `SpanQuerySet.with_causes` annotates it.
+LAST_CONFIRMED = (
+    "(SELECT MAX(s.published_start) FROM events_citation c JOIN events_source s ON s.id = c.source_id WHERE c.%s)"
+)
 EVENT_ORDER = "ORDER BY e.sort_date ASC NULLS LAST, e.id ASC"
 
 
@@ -188,22 +192,27 @@ def actors_json(where, params, *, limit=None):
                 ("scheme", "identifier"),
             ),
             "memberships": (
-                "SELECT m.actor_id, m.id, f.slug, m.role, m.start_date, m.end_date, sb.slug, eb.slug "
+                "SELECT m.actor_id, m.id, f.slug, m.role, m.start_date, m.end_date, sb.slug, eb.slug, "
+                f"{LAST_CONFIRMED % 'membership_id = m.id'} "
                 f"FROM actors_membership m JOIN actors_faction f ON f.id = m.faction_id {CAUSES % ('m', 'm')} "
                 f"WHERE m.actor_id IN ({marks}) ORDER BY m.start_lower ASC NULLS FIRST, m.id",
-                ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by"),
+                ("id", "faction", "role", "start_date", "end_date", "started_by", "ended_by", "last_confirmed"),
             ),
             "tenures": (
-                "SELECT t.actor_id, t.id, o.slug, t.start_date, t.end_date, p.slug, sb.slug, eb.slug "
+                "SELECT t.actor_id, t.id, o.slug, t.start_date, t.end_date, p.slug, sb.slug, eb.slug, "
+                f"{LAST_CONFIRMED % 'tenure_id = t.id'} "
                 "FROM actors_tenure t JOIN actors_office o ON o.id = t.office_id "
                 f"LEFT JOIN actors_actor p ON p.id = t.predecessor_id {CAUSES % ('t', 't')} "
                 f"WHERE t.actor_id IN ({marks}) ORDER BY t.start_lower ASC NULLS FIRST, t.id",
-                ("id", "office", "start_date", "end_date", "predecessor", "started_by", "ended_by"),
+                ("id", "office", "start_date", "end_date", "predecessor", "started_by", "ended_by", "last_confirmed"),
             ),
         }
         for name, (query, keys) in queries.items():
             for actor_id, *values in fetch(query, ids):
-                nested[name].setdefault(actor_id, []).append(dict(zip(keys, values, strict=True)))
+                row = dict(zip(keys, values, strict=True))
+                if row.get("last_confirmed") is not None:
+                    row["last_confirmed"] = str(row["last_confirmed"])[:10]
+                nested[name].setdefault(actor_id, []).append(row)
     actors = [
         {
             "slug": slug,
