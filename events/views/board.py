@@ -232,10 +232,18 @@ def _changes(request, kind, earlier, later, links):
                 "href": (came or went)["href"],
                 "came": came,
                 "went": went,
-                "causes": [row for side in (came, went) if side for row in side["rows"] if row.cause],
+                "causes": _one_line_per_succession(came, went),
             }
         )
     return {"kind": kind, "lines": lines, "next_href": _next_page(request, parameter, lines)}
+
+
+def _one_line_per_succession(came, went):
+    """Each newcomer's cause, then each leaver's unless it is one already listed: the event that
+    seated one holder and unseated another (a succession) is listed once, under the newcomer."""
+    came = [row for row in came["rows"] if row.cause] if came else []
+    seated = {row.cause.pk for row in came}
+    return came + [row for row in (went["rows"] if went else []) if row.cause and row.cause.pk not in seated]
 
 
 @page_cache.query_parameters(

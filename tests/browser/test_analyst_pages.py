@@ -71,6 +71,9 @@ def test_analyst_filters_by_a_cyrillic_name_and_dates_then_follows_links(
 def test_analyst_opens_the_board_and_compares_two_dates(record, live_server, page, console_errors, tmp_path):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(live_server.url + "/as-of/2017-09-15/")
+    # The board lists offices by name, 30 to a page: the premiership is on a later one.
+    while not page.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).count():
+        page.get_by_role("link", name="More offices →").click()
     offices = page.locator("section", has=page.get_by_role("heading", name="Offices", exact=True))
     prime_minister = offices.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).locator(
         "xpath=following-sibling::ul[1]"
@@ -78,21 +81,28 @@ def test_analyst_opens_the_board_and_compares_two_dates(record, live_server, pag
     expect(prime_minister).to_contain_text("Bakytzhan Sagintayev")
     expect(prime_minister).not_to_contain_text("Karim Massimov")
 
+    page.goto(live_server.url + "/as-of/2017-09-15/")
     page.get_by_label("Compare with (optional)").fill("2015-06-01")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"/as-of/2017-09-15/\?compare=2015-06-01$"))
     changes = page.locator("section.changes")
     expect(changes).to_contain_text("What changed from 1 Jun 2015 to 15 Sep 2017")
-    line = changes.locator("li", has_text="Prime Minister of Kazakhstan").first
+    while not changes.locator("li", has_text=re.compile(r"^\s*Prime Minister of Kazakhstan")).count():
+        page.get_by_role("link", name="More changed offices →").click()
+        changes = page.locator("section.changes")
+    line = changes.locator("li", has_text=re.compile(r"^\s*Prime Minister of Kazakhstan")).first
     expect(line).to_contain_text(re.compile(r"Bakytzhan Sagintayev\s+replaced\s+Karim Massimov"))
     expect(line.get_by_role("link", name="Sagintayev replaces Massimov as Prime Minister")).to_be_visible()
     page.screenshot(path=tmp_path / "board-compared.png", full_page=True)
 
     page.get_by_role("link", name="See the board on the other date").click()
+    expect(page).to_have_url(re.compile(r"/as-of/2015-06-01/"))
+    while not page.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).count():
+        page.get_by_role("link", name="More offices →").click()
     pm_2015 = page.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).locator(
         "xpath=following-sibling::ul[1]"
     )
     expect(pm_2015).to_contain_text("Karim Massimov")
-    expect(pm_2015).to_contain_text("possibly")
+    expect(pm_2015).not_to_contain_text("possibly")  # reports date his second premiership to the day
     page.screenshot(path=tmp_path / "board-2015.png", full_page=True)
     assert console_errors == []
