@@ -118,3 +118,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="module")
+def record(django_db_setup, django_db_blocker):
+    """Every fixture, loaded once for the module inside a transaction rolled back after its last test."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    paths = sorted(str(path) for path in (Path(__file__).resolve().parents[1] / "fixtures").glob("*.json"))
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", *paths, verbosity=0)
+        yield
+        transaction.set_rollback(True)

@@ -12,11 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from actors.models import Office, Tenure
+from tests.test_record_since_article import holders_in_api
 
 pytestmark = pytest.mark.django_db
 
@@ -95,30 +94,6 @@ HOLDERS = [
     ("2015-06-01", "minister-of-internal-affairs-of-kazakhstan", "kalmukhanbet-kassymov"),
     ("2018-06-01", "prosecutor-general-of-kazakhstan", "kairat-kozhamzharov"),
 ]
-
-
-@pytest.fixture(scope="module")
-def record(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", *map(str, FIXTURES), verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
-def holders_in_api(office, day):
-    """Slugs of the holders the office's API detail shows as possibly in office on `day`."""
-    response = Client().get(f"/api/v1/offices/{office}/")
-    assert response.status_code == 200
-    spans = {tenure.pk: tenure for tenure in Tenure.objects.filter(office__slug=office)}
-    held = []
-    for row in response.json()["tenures"]:
-        tenure = spans[row["id"]]
-        if tenure.start_lower is not None and tenure.start_lower > day:
-            continue
-        if tenure.end_upper is not None and tenure.end_upper < day:
-            continue
-        held.append(row["actor"])
-    return held
 
 
 @pytest.mark.parametrize(("day", "office", "holder"), HOLDERS, ids=lambda value: str(value))
