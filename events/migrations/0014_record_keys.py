@@ -79,7 +79,7 @@ class Mender:
                     continue
                 if move_citations:
                     move_citations(row, keeper)
-                self.record_deletion(model, row, key, f"A double of {key}, loaded from an earlier release's fixtures")
+                self.record_deletion(model, row, key, "A double loaded from an earlier release's fixtures")
                 row.delete()
         model.objects.bulk_update(keyed, ["key"], batch_size=BATCH)
         history = self.history(model)
