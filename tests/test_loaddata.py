@@ -149,3 +149,33 @@ def test_a_curators_edit_survives_a_reload_and_the_summary_names_it(fixture_file
     assert Event.objects.get().title == "Massimov becomes KNB chairman"
     assert "kept 1 record edited since: actor karim-massimov" in out.getvalue()
     assert actor.history.first().history_user == curator
+
+
+def test_an_unchanged_row_that_names_a_row_a_later_file_adds_keeps_its_timestamps(fixture_file, tmp_path):
+    """The upgrade of a database from an earlier release: an event it holds, unchanged, now
+    names an event that only a later file of today's fixtures adds (a forward reference)."""
+    call_command("loaddata", fixture_file, verbosity=0)
+    before = Event.objects.get(slug="massimov-to-knb")
+    first = json.loads(json.dumps(FIXTURE))
+    first[4]["fields"]["related"] = [["sagintayev-pm"]]
+    later = [
+        {
+            "model": "events.event",
+            "fields": {
+                "slug": "sagintayev-pm",
+                "title": "Sagintayev replaces Massimov as prime minister",
+                "type": ["appointment"],
+                "date": "2016-09-08",
+                "status": "published",
+                "related": [],
+            },
+        }
+    ]
+    (tmp_path / "01.json").write_text(json.dumps(first), encoding="utf-8")
+    (tmp_path / "02.json").write_text(json.dumps(later), encoding="utf-8")
+
+    call_command("loaddata", str(tmp_path / "01.json"), str(tmp_path / "02.json"), verbosity=0)
+
+    after = Event.objects.get(slug="massimov-to-knb")
+    assert (after.created_at, after.updated_at) == (before.created_at, before.updated_at)
+    assert list(after.related.values_list("slug", flat=True)) == ["sagintayev-pm"]

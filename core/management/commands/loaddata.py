@@ -90,6 +90,10 @@ class Command(loaddata.Command):
             for name, values in (obj.m2m_data or {}).items():
                 getattr(stored, name).set(values)
             if obj.deferred_fields:
+                # Saved again, raw, once the rows it names exist: with the stored timestamps.
+                for name in TIMESTAMPS:
+                    if hasattr(instance, name):
+                        setattr(instance, name, getattr(stored, name))
                 self.objs_with_deferred_fields.append(obj)
             return False
         if stored is not None and self.edited_by_a_person(model, stored):
