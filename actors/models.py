@@ -282,10 +282,15 @@ class SpanQuerySet(models.QuerySet):
         known to hold only up to the latest report that shows it.
         """
         events = self.model.cause_model().objects.visible(sees_unpublished=sees_unpublished)
-        citations = self.model.citation_model().objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
         return self.annotate(
             started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
             ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
+        ).with_last_confirmed()
+
+    def with_last_confirmed(self):
+        """Annotate `last_confirmed`: the latest publication date (its first day) of a source cited for each span."""
+        citations = self.model.citation_model().objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
+        return self.annotate(
             last_confirmed=Subquery(
                 citations.filter(source__published_start__isnull=False)
                 .order_by("-source__published_start")

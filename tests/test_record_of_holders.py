@@ -8,6 +8,7 @@ test, as in test_article_fixtures.py.
 
 import itertools
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -185,3 +186,28 @@ def test_every_fixture_record_has_a_key_of_its_own():
         if row["model"] in ("actors.tenure", "actors.membership", "events.participation", "events.citation")
     ]
     assert all(keys) and len(keys) == len(set(keys))
+
+
+def test_the_board_on_2023_06_01_is_sure_of_the_president_and_premier_and_dates_the_2017_factions(record):
+    client = Client()
+    for office, holder in (
+        ("president-of-kazakhstan", "Kassym-Jomart Tokayev"),
+        ("prime-minister-of-kazakhstan", "Alikhan Smailov"),
+    ):
+        page = client.get(f"/as-of/2023-06-01/offices/{office}/").content.decode()
+        (line,) = [line for line in page.split("<li") if holder in line]
+        assert "possibly" not in line and "last confirmed" not in line, line
+    factions = client.get("/as-of/2023-06-01/").content.decode().split("Factions</h2>")[1]
+    old_guard = factions.split("Old Guard")[1].split("</ul>")[0]
+    assert "possibly" not in old_guard and 'class="unconfirmed"' in old_guard
+    assert re.search(r"last confirmed \w* ?\w* ?2017", old_guard), old_guard
+
+
+def test_the_office_and_actor_pages_say_when_a_sitting_holder_was_last_confirmed(record):
+    client = Client()
+    office = client.get("/offices/prime-minister-of-kazakhstan/").content.decode()
+    actor = client.get("/actors/olzhas-bektenov/").content.decode()
+    faction = client.get("/factions/old-guard/").content.decode()
+    assert "confirmed 13 Dec 2025" in office and "confirmed 13 Dec 2025" in actor
+    assert re.search(r"confirmed \d+ \w+ 2017", faction)
+    assert office.count("confirmed 13 Dec 2025") == 1  # the closed tenures say nothing of it

@@ -2,7 +2,8 @@
 
 `?compare=YYYY-MM-DD` adds what changed between the two dates, earlier to later: who
 entered or left each office and faction, each change with the event recorded as its cause.
-A line whose dates are uncertain on the day is marked "possibly", with the reason.
+A line whose dates are uncertain on the day is marked "possibly", with the reason; an open span
+the day lies after the latest report of is muted, "last confirmed <date>", after the others.
 
 The board names the first few people of each office and faction and says how many more
 there are; the rest are on the group's own page on that date (`/as-of/<day>/factions/<slug>/`),
@@ -22,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from actors.models import Faction, Membership, Office, Tenure
-from actors.spans import doubt_on
+from actors.spans import certainty_on
 from core import page_cache
 from core.dates import display
 from core.text import whole_number
@@ -101,7 +102,7 @@ def _prefix(name, *args):
 def _present(kind, day, not_on=None):
     """Spans of `kind` that may be current on `day`; with `not_on`, only those whose actor was
     not in the same group on that date (who came since, or left after)."""
-    rows = kind.spans.objects.at(day)
+    rows = kind.spans.objects.at(day).with_last_confirmed()
     if not_on is not None:
         there = kind.spans.objects.at(not_on).filter(actor=OuterRef("actor"), **{kind.field: OuterRef(kind.field)})
         rows = rows.exclude(Exists(there))
@@ -157,7 +158,7 @@ class Links:
         """Set what each line shows: its address, its doubt on `day`, its cause ("start" or "end") if asked."""
         for row in rows:
             row.href = f"{self.actor}{row.actor.slug}/"
-            row.doubt = doubt_on(row, day)
+            row.doubt, row.unconfirmed = certainty_on(row, day)
             row.cause = getattr(row, f"{cause}_cause") if cause else None
             row.cause_side = cause
             if row.cause is not None:
@@ -176,7 +177,8 @@ def _by_group(rows, kind, links, more_href):
         entries[holder] = {
             "holder": holder,
             "href": f"{links.groups[kind.slug]}{holder.slug}/",
-            "rows": members,
+            # Lines the reports reach on the day first; those past their last report after them.
+            "rows": sorted(members, key=lambda row: bool(row.unconfirmed)),
             # A group's own page reads one page of it, not the first few with a window count.
             "more": getattr(members[0], "group_size", len(members)) - len(members),
             "more_href": more_href(holder),

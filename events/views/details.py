@@ -74,11 +74,13 @@ def actor_detail(request, slug):
             "identifiers",
             Prefetch(
                 "memberships",
-                Membership.objects.select_related("faction", *span_rows()).order_by_start(),
+                Membership.objects.select_related("faction", *span_rows()).with_last_confirmed().order_by_start(),
             ),
             Prefetch(
                 "tenures",
-                Tenure.objects.select_related("office", "predecessor", "appointed_by", *span_rows()).order_by_start(),
+                Tenure.objects.select_related("office", "predecessor", "appointed_by", *span_rows())
+                .with_last_confirmed()
+                .order_by_start(),
             ),
         ),
         slug=slug,
@@ -110,7 +112,9 @@ def actor_detail(request, slug):
 def faction_detail(request, slug):
     faction = get_object_or_404(
         Faction.objects.prefetch_related(
-            Prefetch("memberships", Membership.objects.select_related(*span_rows()).order_by_start())
+            Prefetch(
+                "memberships", Membership.objects.select_related(*span_rows()).with_last_confirmed().order_by_start()
+            )
         ),
         slug=slug,
     )
@@ -134,7 +138,9 @@ def office_detail(request, slug):
         Office.objects.select_related("organization").prefetch_related(
             Prefetch(
                 "tenures",
-                Tenure.objects.select_related("predecessor", "appointed_by", *span_rows()).order_by_start(),
+                Tenure.objects.select_related("predecessor", "appointed_by", *span_rows())
+                .with_last_confirmed()
+                .order_by_start(),
             )
         ),
         slug=slug,

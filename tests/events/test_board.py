@@ -101,3 +101,18 @@ def test_an_unknown_page_of_groups_is_empty_not_an_error(client):
     TenureFactory(office__slug="pm2")
     response = client.get("/as-of/2018-01-01/?offices_after=nope&factions_after=")
     assert response.status_code == 200
+
+
+def test_an_open_span_is_plain_up_to_its_last_report_and_muted_after_it(client):
+    from tests.factories import CitationFactory, SourceFactory
+
+    office = OfficeFactory(name="Chairman of the KNB", slug="knb", seats=1)
+    sitting = TenureFactory(office=office, actor__name="Sitting Chairman", start_date="2022-01-06")
+    CitationFactory(event=None, tenure=sitting, source=SourceFactory(published_date="2024-05-02"))
+
+    confirmed = client.get("/as-of/2024-01-01/").content.decode().split("Offices</h2>")[1]
+    after = client.get("/as-of/2025-06-01/").content.decode().split("Offices</h2>")[1]
+
+    assert "Sitting Chairman" in confirmed and "possibly" not in confirmed and "last confirmed" not in confirmed
+    assert 'class="unconfirmed"' in after and "last confirmed 2 May 2024" in after
+    assert "possibly" not in after
