@@ -356,6 +356,12 @@ class Span(KeyedModel, DatedModel, TimestampedModel):
         return display(self.start_date) if self.start_date else "start unknown"
 
     @property
+    def confirmed_display(self):
+        """`last_confirmed` (see `SpanQuerySet.with_last_confirmed`) as readers see dates, or ""."""
+        confirmed = getattr(self, "last_confirmed", None)
+        return display(confirmed.isoformat()) if confirmed else ""
+
+    @property
     def end_display(self):
         return display(self.end_date) if self.end_date else "no known end"
 
@@ -525,11 +531,6 @@ class Tenure(Span):
     @property
     def is_single_seat(self):
         return self.office_id is not None and self.office.seats == 1
-
-    @property
-    def has_certain_dates(self):
-        """Both dates known to the day, month or year, with no qualifier and no interval."""
-        return all(_CERTAIN_DATE.fullmatch(text or "") for text in (self.start_date, self.end_date))
 
     @property
     def has_certain_start(self):

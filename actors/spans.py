@@ -30,7 +30,7 @@ def unconfirmed_on(span, day):
     if confirmed is None:
         return "no dated report confirms it"
     if day > confirmed:
-        return f"last confirmed {display(confirmed.isoformat())}"
+        return f"last confirmed {span.confirmed_display}"
     return ""
 
 

@@ -182,9 +182,10 @@ class Citation(KeyedModel, PlainTextModel):
         return (self.source.slug, self.claim_kind, *claim_key, self.quote)
 
     def key_from_earlier_release(self):
-        # The table names the claim by its key: a claim's own legacy names are many.
-        claim_key = self.claim.key if self.claim_kind != "event" else self.claim.slug
-        return legacy_key(self._meta.label_lower, (self.source.slug, self.claim_kind, claim_key, self.quote))
+        # The table names the claim by its natural key (a slug or a key): its legacy names are many.
+        return legacy_key(
+            self._meta.label_lower, (self.source.slug, self.claim_kind, *self.claim.natural_key(), self.quote)
+        )
 
     def natural_key(self):
         return super().natural_key()
