@@ -86,7 +86,7 @@ test: lint migrations-check pytest
 # default postgres://postgres@127.0.0.1:5432/kzwatch_bench); SIZE=S (20,000 events) or M (200,000).
 SIZE ?= S
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m tests.benchmarks.run --size $(SIZE) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run --size $(SIZE) $(BENCH_ARGS)
 
 ci:
 	bash .ci/run

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "actors",
     "events",
     "leads",
+    "pages",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from actors.models import Actor, Alias, Membership, Tenure
+from bench import page_baselines
+from bench.harness import measure, table
 from events.models import Citation, Event, Participation
-from tests.benchmarks.harness import measure, table
+from pages.views import board
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,8 @@ def test_benchmark_measures_every_operation_against_its_baseline(synthetic):
     assert "| api_events_list |" in table(results)
     # The import rolled back: the record is as the generator left it.
     assert Event.objects.count() == 300
+
+
+def test_the_board_baseline_pages_as_the_board_does():
+    # bench mirrors the board's page sizes rather than import the pages.
+    assert (page_baselines.GROUPS, page_baselines.SHOWN) == (board.GROUPS, board.SHOWN)

@@ -1,8 +1,10 @@
-"""Imports run one way, downward: kzwatch (wiring) -> leads -> events -> actors -> core.
+"""Imports run one way, downward: kzwatch (wiring) -> pages, bench -> leads -> events -> actors -> core.
 
 Each app may import only the apps below it, and no app imports the project package
-`kzwatch`, which only Django loads. Together these also rule out a detour: `actors` cannot
-reach `events` through `core` or `kzwatch`, since neither imports upward.
+`kzwatch`, which only Django loads. `pages` (the analyst's pages) and `bench` (the synthetic
+record and the benchmark) share the top: each reads every layer below and neither imports
+the other, so nothing but the wiring reaches the pages. Together these also rule out a
+detour: `actors` cannot reach `events` through `core` or `kzwatch`, since neither imports upward.
 """
 
 import ast
@@ -12,12 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ["core", "actors", "events", "leads"]
+TOP = ["pages", "bench"]
 PROJECT = "kzwatch"
 
 
 def forbidden_for(app):
-    """The top-level packages `app` must not import: every app above it, and the project package."""
-    return set(LAYERS[LAYERS.index(app) + 1 :]) | {PROJECT}
+    """The top-level packages `app` must not import: every app above it or beside it at the top,
+    and the project package."""
+    if app in TOP:
+        return (set(TOP) - {app}) | {PROJECT}
+    return set(LAYERS[LAYERS.index(app) + 1 :]) | set(TOP) | {PROJECT}
 
 
 def imported_packages(source):
@@ -35,7 +41,7 @@ def modules(app):
     return sorted((ROOT / app).rglob("*.py"))
 
 
-@pytest.mark.parametrize("app", [app for app in LAYERS if (ROOT / app).is_dir()])
+@pytest.mark.parametrize("app", [app for app in LAYERS + TOP if (ROOT / app).is_dir()])
 def test_each_app_imports_only_the_layers_below_it(app):
     offences = [
         f"{path.relative_to(ROOT)} imports {', '.join(sorted(bad))}"
@@ -46,7 +52,7 @@ def test_each_app_imports_only_the_layers_below_it(app):
 
 
 def test_the_layers_exist_where_the_readme_says():
-    assert all((ROOT / app / "__init__.py").is_file() for app in ("core", "actors", "events"))
+    assert all((ROOT / app / "__init__.py").is_file() for app in LAYERS + TOP)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +63,11 @@ def test_the_layers_exist_where_the_readme_says():
         ("actors", "from events.services import actor_merge"),
         ("actors", "from kzwatch.settings import DEBUG"),
         ("events", "from kzwatch import api"),
+        ("leads", "from pages.views import board"),
+        ("events", "import pages.feeds"),
+        ("bench", "from pages.views.board import GROUPS"),
+        ("pages", "from bench.synthetic import generate"),
+        ("pages", "from kzwatch.urls import urlpatterns"),
     ],
 )
 def test_an_upward_import_is_caught(app, source):
@@ -69,6 +80,9 @@ def test_an_upward_import_is_caught(app, source):
         ("events", "from actors.models import Actor"),
         ("actors", "from core.dates import parse"),
         ("core", "from .x import y"),
+        ("pages", "from events.filters import EventFilterSet"),
+        ("pages", "from leads.models import Lead"),
+        ("bench", "from events.imports import events_import"),
     ],
 )
 def test_a_downward_import_is_allowed(app, source):

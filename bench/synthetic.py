@@ -1,0 +1,448 @@
+"""A synthetic, reproducible record at any size, for measuring kzwatch at scale.
+
+`generate(actors=N, events=M, seed=S)` writes actors with Latin and Cyrillic aliases,
+factions and memberships, offices with chained successions, sources, events in every EDTF
+precision the project accepts, participations skewed like real coverage (a few actors take
+part in most events: Zipf), and citations for every published claim. The same arguments
+always give the same rows. Rows go in with `bulk_create`, so no history rows are written:
+the synthetic record has no past, and `updated_since` sees every row as changed at load
+time (its `updated_at`), which is what a mirror starting afresh would see too.
+"""
+
+import datetime
+import itertools
+import random
+import sys
+import time
+
+from anyascii import anyascii
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from actors.models import Actor, Alias, Faction, Membership, Office, Tenure
+from core import page_cache
+from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
+
+BATCH = 2000
+FIRST_DAY = datetime.date(1995, 1, 1)
+DAYS = 30 * 365
+# The actor every benchmark looks at: the busiest, found by a misspelling of his name.
+HEAD_ACTOR = ("Nursultan", "Nazarbayev", "Нурсултан", "Назарбаев")
+
+# Cyrillic name parts; the Latin spellings are made from them, as the press makes them.
+GIVEN = [
+    "Нурлан",
+    "Карим",
+    "Бахыт",
+    "Асет",
+    "Ерлан",
+    "Дарига",
+    "Тимур",
+    "Кайрат",
+    "Серик",
+    "Алихан",
+    "Марат",
+    "Гульнара",
+    "Даулет",
+    "Ербол",
+    "Аскар",
+    "Жанна",
+    "Бауыржан",
+    "Умирзак",
+    "Самат",
+    "Айгерим",
+]
+ROOTS = [
+    "Назар",
+    "Масим",
+    "Тасмагамбет",
+    "Утемурат",
+    "Кулиб",
+    "Ертыс",
+    "Жаксыбек",
+    "Сагинта",
+    "Абенов",
+    "Мамин",
+    "Токаев",
+    "Бишимба",
+    "Исекеш",
+    "Жумагали",
+    "Смаил",
+    "Кошанов",
+    "Шукее",
+    "Султанб",
+    "Дутба",
+    "Мусин",
+    "Айтмух",
+    "Ахметж",
+    "Оразб",
+    "Нигмат",
+    "Тажин",
+    "Кемелб",
+    "Сапарб",
+    "Есимов",
+    "Бекет",
+]
+SUFFIXES = ["ев", "ов", "баев", "улы", "бек", "ин"]
+FEMININE = {"Дарига", "Гульнара", "Жанна", "Айгерим"}
+EVENT_TYPES = [
+    "appointment",
+    "dismissal",
+    "reshuffle",
+    "arrest",
+    "detention",
+    "charge",
+    "trial",
+    "sentencing",
+    "release",
+    "reassignment",
+    "decree",
+    "speech",
+    "treaty",
+    "election",
+    "trade-measure",
+]
+ROLES = [
+    "subject",
+    "appointee",
+    "predecessor",
+    "successor",
+    "appointer",
+    "accused",
+    "court",
+    "author",
+    "signatory",
+    "target",
+]
+VERBS = {
+    "appointment": "appointed",
+    "dismissal": "dismissed",
+    "arrest": "arrested",
+    "detention": "detained",
+    "charge": "charged",
+    "trial": "on trial",
+    "sentencing": "sentenced",
+    "release": "released",
+    "reassignment": "reassigned abroad",
+    "speech": "speaks",
+    "election": "elected",
+}
+# How curators know dates: (cumulative share, EDTF form), from exact days to open starts.
+DATE_FORMS = (
+    (0.50, "{day:%Y-%m-%d}"),
+    (0.68, "{day:%Y-%m}"),
+    (0.74, "{day:%Y}"),
+    (0.80, "{day:%Y-%m}~"),
+    (0.85, "{day:%Y-%m-%d}?"),
+    (0.88, "{day:%Y}?"),
+    (0.95, "{day:%Y-%m}/{later:%Y-%m}"),
+    (0.98, "../{day:%Y-%m}"),
+    (1.01, "{day:%Y-%m}/.."),
+)
+LOCATIONS = ["Astana", "Almaty", "Shymkent", "Karaganda", "Aktobe", "Atyrau", "Moscow", "Beijing", ""]
+
+
+def progress(label, done, total, started):
+    """One line on stderr, rewritten in place: what is being written, how far, how fast."""
+    rate = done / max(time.monotonic() - started, 1e-6)
+    if done >= total:
+        sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({rate:,.0f}/s)\n")
+    elif sys.stderr.isatty():
+        sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({rate:,.0f}/s)")
+    sys.stderr.flush()
+
+
+def fill_derived_fields(rows, date_field=None):
+    """Each row's derived fields (date bounds, sort date, search keys), as a save would fill them.
+
+    Parsing EDTF is slow and cached (`core.dates`), so rows are visited in the order of their
+    date text: each distinct text is parsed once.
+    """
+    ordered = sorted(rows, key=lambda row: getattr(row, date_field)) if date_field else rows
+    for row in ordered:
+        row.fill_derived_fields()
+
+
+def bulk_write(model, rows, label, quiet=False, date_field=None):
+    """Insert `rows` in batches, their derived fields filled first; returns them with their ids."""
+    rows, started, written = list(rows), time.monotonic(), []
+    if hasattr(model, "fill_derived_fields"):
+        fill_derived_fields(rows, date_field)
+    for first in range(0, len(rows), BATCH):
+        batch = rows[first : first + BATCH]
+        written.extend(model.objects.bulk_create(batch))
+        if not quiet:
+            progress(label, len(written), len(rows), started)
+    return written
+
+
+class Generator:
+    """Makes the rows; one instance per run, driven by one seeded random source."""
+
+    def __init__(self, *, actors, events, seed, quiet=False):
+        self.random = random.Random(seed)
+        self.actor_count, self.event_count, self.quiet = max(actors, 10), max(events, 10), quiet
+        self.bursts = sorted(self.random.randrange(DAYS) for _ in range(max(20, self.event_count // 2000)))
+
+    # -- dates -------------------------------------------------------------------------
+
+    def day(self):
+        """Bursty: most events cluster around crises, the rest spread over thirty years."""
+        if self.random.random() < 0.7:
+            offset = int(self.random.gauss(self.random.choice(self.bursts), 25))
+        else:
+            offset = self.random.randrange(DAYS)
+        return FIRST_DAY + datetime.timedelta(days=min(max(offset, 0), DAYS - 1))
+
+    def edtf(self, day):
+        """`day` as known to a curator: every precision, qualifier and interval form."""
+        roll = self.random.random()
+        later = day + datetime.timedelta(days=self.random.randrange(20, 200))
+        if later >= FIRST_DAY + datetime.timedelta(days=DAYS):
+            later = day
+        form = next(form for share, form in DATE_FORMS if roll < share)
+        return form.format(day=day, later=later)
+
+    # -- who ---------------------------------------------------------------------------
+
+    def person_names(self, index):
+        """(Latin name, sort name, aliases as (name, lang)) of the index-th person."""
+        if index == 0:
+            given, family, given_cyr, family_cyr = HEAD_ACTOR
+        else:
+            given_cyr = self.random.choice(GIVEN)
+            family_cyr = self.random.choice(ROOTS) + self.random.choice(SUFFIXES)
+            if given_cyr in FEMININE and family_cyr.endswith(("ев", "ов", "ин")):
+                family_cyr += "а"
+            given, family = anyascii(given_cyr), anyascii(family_cyr)
+            # The press spelling: -ев after a vowel is -yev in passports and papers.
+            family = family.replace("aev", "ayev").replace("iev", "iyev")
+        press = family.replace("yev", "ev") if "yev" in family else family.replace("ss", "s").replace("s", "ss", 1)
+        aliases = [(f"{family_cyr} {given_cyr}", "ru"), (f"{given} {press}", "kk-Latn")]
+        if self.random.random() < 0.4:
+            aliases.append((f"{given_cyr} {family_cyr}", "kk-Cyrl"))
+        return f"{given} {family}", f"{family}, {given}", aliases
+
+    def make_actors(self):
+        people = max(self.actor_count - self.actor_count // 10, 1)
+        rows, aliases = [], []
+        for index in range(self.actor_count):
+            if index < people:
+                name, sort_name, names = self.person_names(index)
+                born = self.random.randint(1930, 1985)
+                actor = Actor(
+                    slug=f"{slugify(anyascii(name))}-{index}",  # slugify drops the apostrophe of Gul'nara
+                    name=name,
+                    sort_name=sort_name,
+                    kind=Actor.Kind.PERSON,
+                    birth_date=str(born) if index % 3 else f"{born}-{self.random.randint(1, 12):02d}",
+                    summary=f"Synthetic official number {index}.",
+                )
+            else:
+                name, names = f"Agency {index}", [(f"Агентство {index}", "ru")]
+                actor = Actor(slug=f"agency-{index}", name=name, kind=Actor.Kind.ORGANIZATION, summary="")
+            rows.append(actor)
+            aliases.append(names)
+        self.actors = bulk_write(Actor, rows, "actors", self.quiet)
+        self.people = self.actors[:people]
+        self.organizations = self.actors[people:] or self.actors[:1]
+        alias_rows = [
+            Alias(actor=actor, name=name, lang=lang)
+            for actor, names in zip(self.actors, aliases, strict=True)
+            for name, lang in dict.fromkeys(names)
+        ]
+        bulk_write(Alias, alias_rows, "aliases", self.quiet)
+        # Zipf: the n-th actor takes part about 1/n as often as the first.
+        self.actor_weights = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(self.actors))))
+
+    def make_vocabulary(self):
+        """The event types and roles, adding those the migrations have not seeded already."""
+        self.types = [
+            EventType.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
+            for slug in EVENT_TYPES
+        ]
+        self.roles = [
+            ParticipantRole.objects.get_or_create(slug=slug, defaults={"name": slug.capitalize()})[0] for slug in ROLES
+        ]
+
+    def make_sources(self):
+        count = max(self.event_count // 4, 10)
+        kinds, grades = [kind for kind, _ in Source.Kind.choices], [grade for grade, _ in Source.Reliability.choices]
+        rows = [
+            Source(
+                slug=f"source-{index}",
+                title=f"Report {index} on Kazakh politics",
+                publisher=self.random.choice(["Vlast.kz", "Azattyq", "Kursiv", "Reuters", "Tengrinews"]),
+                url=f"https://example.org/reports/{index}",
+                published_date=self.day().isoformat(),
+                kind=self.random.choice(kinds),
+                language=self.random.choice(["en", "ru", "kk-Cyrl"]),
+                reliability=self.random.choice(grades),
+            )
+            for index in range(count)
+        ]
+        self.sources = bulk_write(Source, rows, "sources", self.quiet, date_field="published_date")
+
+    def make_factions_and_offices(self):
+        factions = [
+            Faction(
+                slug=f"faction-{index}", name=f"Circle {index}", orientation=self.random.choice(["", "pro-Russian"])
+            )
+            for index in range(max(self.actor_count // 50, 5))
+        ]
+        self.factions = Faction.objects.bulk_create(factions)
+        memberships = []
+        for actor in self.people:
+            for faction in self.random.sample(self.factions, self.random.choice([0, 1, 1, 2, 3])):
+                start = self.day()
+                end = self.edtf(start + datetime.timedelta(days=self.random.randrange(300, 4000)))
+                memberships.append(
+                    Membership(
+                        actor=actor,
+                        faction=faction,
+                        role=self.random.choice(Membership.Role.values),
+                        start_date=f"{start:%Y-%m}",
+                        end_date="" if self.random.random() < 0.3 or "/" in end else end[:7].rstrip("~?"),
+                    )
+                )
+        memberships = bulk_write(Membership, memberships, "memberships", self.quiet, date_field="start_date")
+        offices = [
+            Office(
+                slug=f"office-{index}",
+                name=f"Minister of Portfolio {index}",
+                organization=self.random.choice(self.organizations),
+            )
+            for index in range(max(self.actor_count // 20, 5))
+        ]
+        offices = Office.objects.bulk_create(offices)
+        tenures = []
+        for office in offices:
+            day, previous = FIRST_DAY + datetime.timedelta(days=self.random.randrange(400)), None
+            while day < FIRST_DAY + datetime.timedelta(days=DAYS):
+                holder = self.random.choice(self.people[:: max(len(self.people) // 500, 1)] or self.people)
+                if previous is not None and holder.pk == previous.pk:
+                    continue
+                end = day + datetime.timedelta(days=self.random.randrange(300, 2200))
+                tenures.append(
+                    Tenure(
+                        actor=holder,
+                        office=office,
+                        predecessor=previous,
+                        appointed_by=self.actors[0] if holder.pk != self.actors[0].pk else None,
+                        start_date=day.isoformat(),
+                        end_date=end.isoformat() if end < FIRST_DAY + datetime.timedelta(days=DAYS) else "",
+                    )
+                )
+                day, previous = end, holder
+        tenures = bulk_write(Tenure, tenures, "tenures", self.quiet, date_field="start_date")
+        citations = [
+            Citation(
+                source=self.random.choice(self.sources),
+                quote="The appointment was announced.",
+                credibility=2,
+                **{"membership" if isinstance(claim, Membership) else "tenure": claim},
+            )
+            for claim in (*memberships, *tenures)
+        ]
+        bulk_write(Citation, citations, "span citations", self.quiet)
+
+    # -- what happened -----------------------------------------------------------------
+
+    def make_events(self):
+        texts = [self.edtf(self.day()) for _ in range(self.event_count)]
+        rows = []
+        for index, text in enumerate(texts):
+            event_type = self.random.choice(self.types)
+            roll = self.random.random()
+            status = Event.Status.DRAFT if roll < 0.03 else Event.Status.RETRACTED if roll < 0.04 else "published"
+            rows.append(
+                Event(
+                    slug=f"event-{index}",
+                    title="",
+                    type=event_type,
+                    date=text,
+                    location=self.random.choice(LOCATIONS),
+                    summary=f"Synthetic {event_type.slug} number {index}.",
+                    status=status,
+                )
+            )
+        participants = []
+        for event in rows:
+            chosen = {}
+            for _ in range(self.random.choice([1, 1, 2, 2, 2, 3, 4])):
+                actor = self.random.choices(self.actors, cum_weights=self.actor_weights)[0]
+                chosen.setdefault(actor.pk, (actor, self.random.choice(self.roles)))
+            participants.append(list(chosen.values()))
+            first = next(iter(chosen.values()))[0]
+            event.title = f"{first.name} {VERBS.get(event.type.slug, event.type.slug.replace('-', ' '))}"[:300]
+        events = bulk_write(Event, rows, "events", self.quiet, date_field="date")
+        # A few events are parts of a larger one (a reshuffle and its appointments).
+        children = [event for event in events if self.random.random() < 0.05]
+        for child in children:
+            child.parent = self.random.choice(events)
+            if child.parent.pk == child.pk:
+                child.parent = None
+        Event.objects.bulk_update(children, ["parent"], batch_size=BATCH)
+        links = {
+            tuple(sorted((self.random.choice(events).pk, self.random.choice(events).pk)))
+            for _ in range(len(events) // 50)
+        }
+        through = Event.related.through
+        through.objects.bulk_create(
+            [through(from_event_id=a, to_event_id=b) for a, b in links if a != b]
+            + [through(from_event_id=b, to_event_id=a) for a, b in links if a != b],
+            batch_size=BATCH,
+        )
+        bulk_write(
+            Participation,
+            (
+                Participation(event=event, actor=actor, role=role)
+                for event, chosen in zip(events, participants, strict=True)
+                for actor, role in chosen
+            ),
+            "participations",
+            self.quiet,
+        )
+        bulk_write(
+            Citation,
+            (
+                Citation(
+                    event=event,
+                    source=source,
+                    quote=f"Quote {number} on {event.slug}.",
+                    credibility=self.random.randint(1, 6),
+                )
+                for event in events
+                for number, source in enumerate(self.random.sample(self.sources, self.random.choice([1, 1, 2, 3])))
+            ),
+            "citations",
+            self.quiet,
+        )
+        self.events = events
+
+
+def generate(*, actors, events, seed, quiet=False):
+    """Write the synthetic record into an empty database; returns counts of what was written."""
+    if Actor.objects.exists() or Event.objects.exists():
+        raise ValueError("The database already holds actors or events; generate into an empty one.")
+    generator = Generator(actors=actors, events=events, seed=seed, quiet=quiet)
+    with transaction.atomic():
+        generator.make_vocabulary()
+        generator.make_actors()
+        generator.make_sources()
+        generator.make_factions_and_offices()
+        generator.make_events()
+        # bulk_create sends no signals: readers' kept pages must be renewed by hand.
+        page_cache.changed()
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner; VACUUM also merges the trigram indexes' pending
+        # entries, which otherwise make each name search read them all (it cannot run inside
+        # a transaction, as in tests, where ANALYZE alone does).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+    return {
+        "actors": Actor.objects.count(),
+        "events": Event.objects.count(),
+        "participations": Participation.objects.count(),
+        "citations": Citation.objects.count(),
+    }

@@ -1,0 +1,251 @@
+"""What the pages draw: the events' time axis and the bars of memberships and tenures.
+
+The view fetches the rows (for the events, one GROUP BY over the whole filtered result);
+these functions only place them on a `core.axis.Axis`, so templates draw without thinking.
+"""
+
+import datetime
+import math
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from core.dates import MONTHS, display
+
+from ..axis import WIDTH, Axis, month_end, month_start
+
+MAX_LANES = 10
+# Up to this many events, each has a mark of its own; beyond it, a mark stands for a month.
+MAX_SINGLES = 300
+# Beyond this many months with events, a mark stands for a year.
+MAX_MONTHS = 48
+
+
+SHAPES = {0: "point", 1: "range", 2: "open"}
+
+
+def event_axis(buckets, singles, types, *, query):
+    """The filtered events on an axis, one lane per event type (the rarest types share one).
+
+    `buckets` come from `EventQuerySet.axis_buckets()`; `query` is the page's filter (a
+    QueryDict), which a mark standing for several events narrows to its types and period.
+    `singles` are up to `MAX_SINGLES + 1` events (`EventQuerySet.axis_marks()`): when they
+    are all there is, each gets a mark of its own. Otherwise a mark stands for a month, or
+    a year when the result spans more than `MAX_MONTHS` months, so there are never more
+    than lanes x periods x shapes marks, whatever the number of events.
+    """
+    types = {event_type.pk: event_type for event_type in types}
+    # Both queries always run, so a page makes as many queries for 5 events as for 500.
+    buckets, singles = list(buckets), list(singles)
+    if len(singles) <= MAX_SINGLES:
+        buckets = [_single(event, types[event["type_id"]]) for event in singles]
+    else:
+        buckets = [_bucket(row, types[row["type_id"]]) for row in buckets]
+    totals = {}
+    for bucket in buckets:
+        slug = bucket["type__slug"]
+        totals.setdefault(slug, {"slugs": [slug], "name": bucket["type__name"], "count": 0})
+        totals[slug]["count"] += bucket["count"]
+    ordered = sorted(totals.values(), key=lambda lane: (-lane["count"], lane["name"]))
+    if len(ordered) > MAX_LANES:
+        # The rarest types share one lane, so the axis stays a glance tall.
+        rest = ordered[MAX_LANES - 1 :]
+        other = {
+            "slugs": [slug for lane in rest for slug in lane["slugs"]],
+            "name": f"{len(rest)} other types",
+            "count": sum(lane["count"] for lane in rest),
+        }
+        ordered = [*ordered[: MAX_LANES - 1], other]
+    lane_of = {slug: lane for lane in ordered for slug in lane["slugs"]}
+    yearly = len(singles) > MAX_SINGLES and len({bucket["month"] for bucket in buckets}) > MAX_MONTHS
+    if len(singles) > MAX_SINGLES:
+        buckets = _merged(buckets, lane_of, yearly=yearly)
+    days = [bucket["first"] or bucket["month"] for bucket in buckets] + [bucket["last"] for bucket in buckets]
+    axis = Axis.covering(days)
+    for index, lane in enumerate(ordered):
+        lane.update({"y": axis.lane_y(index), "marks": []})
+    for bucket in buckets:
+        lane = lane_of[bucket["type__slug"]]
+        lane["marks"].append(_event_mark(axis, bucket, query, lane["slugs"], yearly=yearly))
+    for lane in ordered:
+        _nudge(lane["marks"])
+        # Widest bars first, underneath; dots last, on top.
+        lane["marks"].sort(key=lambda mark: -(mark["bar"] or {"width": 0})["width"])
+        lane["svg"] = format_html_join("\n", "{}", ((_mark_svg(mark, lane["y"]),) for mark in lane["marks"]))
+    return {
+        "lanes": ordered,
+        "ticks": axis.ticks(),
+        "height": axis.height(len(ordered)),
+        "width": WIDTH,
+        "total": sum(lane["count"] for lane in ordered),
+    }
+
+
+def _nudge(marks):
+    """Lift or drop a dot that would sit on a neighbour's, so that each can be seen and clicked."""
+    placed = []
+    for mark in sorted(marks, key=lambda mark: mark["cx"]):
+        near = [other for other in placed[-6:] if abs(mark["cx"] - other["cx"]) < mark["r"] + other["r"]]
+        taken = {other["dy"] for other in near}
+        mark["dy"] = next((dy for dy in (0, -7, 7, -3, 3) if dy not in taken), 0)
+        placed.append(mark)
+
+
+def _merged(buckets, lane_of, *, yearly):
+    """Buckets of one lane, period and shape merged: the rare types' lane, and years if `yearly`."""
+    merged = {}
+    for bucket in buckets:
+        lane = lane_of[bucket["type__slug"]]
+        period = bucket["month"].replace(month=1) if yearly else bucket["month"]
+        key = (lane["slugs"][0], period, bucket["shape"])
+        into = merged.get(key)
+        if into is None:
+            merged[key] = {**bucket, "month": period, "type__name": lane["name"]}
+            continue
+        into["count"] += bucket["count"]
+        into["drafts"] += bucket["drafts"]
+        into["first"] = min(filter(None, (into["first"], bucket["first"])), default=None)
+        into["last"] = max(filter(None, (into["last"], bucket["last"])), default=None)
+    return list(merged.values())
+
+
+def _bucket(row, event_type):
+    """A row of `axis_buckets()` with its type's names and its month as a date."""
+    return {
+        **row,
+        "type__slug": event_type.slug,
+        "type__name": event_type.name,
+        "month": datetime.date(row["year"], row["month"], 1),
+        "shape": SHAPES[row["shape"]],
+    }
+
+
+def _single(event, event_type):
+    """One event in the shape of a bucket of one."""
+    start, end = event["date_start"], event["date_end"]
+    if start is None:
+        shape = "open"
+    elif end and end > start + datetime.timedelta(days=31):
+        shape = "range"
+    else:
+        shape = "point"
+    return {
+        "type__slug": event_type.slug,
+        "type__name": event_type.name,
+        "month": (start or end or event["sort_date"]).replace(day=1),
+        "shape": shape,
+        "count": 1,
+        "first": start,
+        "last": end,
+        "slug": event["slug"],
+        "title": event["title"],
+        "drafts": int(event["status"] != "published"),
+        "when": display(event["date"]),
+        "middle": start + (end - start) / 2 if start and end else None,
+    }
+
+
+def _event_mark(axis, bucket, query, types, *, yearly):
+    month = bucket["month"]
+    month_label = str(month.year) if yearly else f"{MONTHS[month.month]} {month.year}"
+    count = bucket["count"]
+    if bucket.get("slug"):
+        href = reverse("events:event-detail", args=[bucket["slug"]])
+        label = f"{bucket['title']} ({bucket.get('when') or month_label})"
+    else:
+        narrowed = query.copy()
+        for name in ("cursor", "type", "date_after", "date_before"):
+            narrowed.pop(name, None)
+        narrowed.setlist("type", types)
+        narrowed["date_after"] = narrowed["date_before"] = (
+            f"{month.year:04d}" if yearly else f"{month.year:04d}-{month.month:02d}"
+        )
+        href = "?" + narrowed.urlencode()
+        label = f"{count} × {bucket['type__name']}, {month_label}"
+    if bucket["shape"] == "range":
+        bar = axis.bar(bucket["first"], bucket["last"])
+        bar["width"] = max(bar["width"], 4)
+    elif bucket["shape"] == "open":
+        # Known only by its end: a bar that fades in from the left and stops at the end.
+        end = axis.x(bucket["last"])
+        bar = {"x": max(end - 36, axis.x(axis.first)), "width": min(36, end - axis.x(axis.first)) or 3}
+    else:
+        bar = None
+    last_day = month.replace(month=12, day=31) if yearly else month_end(month)
+    centre = axis.x(month_start(month) + (last_day - month_start(month)) / 2)
+    if bucket["shape"] == "open":
+        centre = axis.x(bucket["last"])
+    elif bucket.get("middle"):
+        centre = axis.x(bucket["middle"])
+    return {
+        "href": href,
+        "label": label,
+        "shape": bucket["shape"],
+        "bar": bar,
+        "cx": centre,
+        "r": round(3 + min(math.sqrt(count) * 1.6, 9), 1),
+        "count": count,
+        "draft": bool(bucket["drafts"]),
+    }
+
+
+def _mark_svg(mark, y):
+    """One mark as SVG, every text escaped: a link around an optional bar and a dot.
+
+    Written here rather than in the template: a busy axis has hundreds of marks, and the
+    template engine spent more on them than the query that found them.
+    """
+    bar = mark["bar"]
+    if mark["shape"] == "range":
+        shape = format_html(
+            '<rect class="range" x="{}" y="{}" width="{}" height="8" rx="4"/>', bar["x"], y - 4, bar["width"]
+        )
+    elif mark["shape"] == "open":
+        shape = format_html(
+            '<rect class="open" x="{}" y="{}" width="{}" height="8" fill="url(#fade-in)"/>'
+            '<path class="open-arrow" d="M{} {} l6 -5 v10 z"/>',
+            bar["x"],
+            y - 4,
+            bar["width"],
+            bar["x"],
+            y,
+        )
+    else:
+        shape = ""
+    return format_html(
+        '<a href="{}" class="mark mark-{}{}" aria-label="{}"><title>{}</title>{}<circle cx="{}" cy="{}" r="{}"/></a>',
+        mark["href"],
+        mark["shape"],
+        " mark-draft" if mark["draft"] else "",
+        mark["label"],
+        mark["label"],
+        shape,
+        mark["cx"],
+        y + mark["dy"],
+        mark["r"],
+    )
+
+
+def span_chart(rows, *, also=()):
+    """Bars on one axis for spans (memberships, tenures): `rows` are (label, href, span) triples.
+
+    `also` are more days the axis must cover (the page's events), so spans whose ends are
+    unknown are drawn against the years the record speaks of, not against today.
+    """
+    rows = list(rows)
+    days = list(also)
+    for _, _, span in rows:
+        days += [span.start_lower, span.start_upper, span.end_lower, span.end_upper]
+    axis = Axis.covering(days)
+    bars = []
+    for index, (label, href, span) in enumerate(rows):
+        bars.append(
+            {
+                "label": label,
+                "href": href,
+                "y": axis.lane_y(index),
+                "dates": f"{span.start_display} – {span.end_display}",
+                **axis.span(span.start_lower, span.start_upper, span.end_lower, span.end_upper),
+            }
+        )
+    return {"bars": bars, "ticks": axis.ticks(), "height": axis.height(len(bars)), "width": WIDTH}

@@ -1,0 +1,179 @@
+"""The timeline at `/`: the filtered events, a time axis over all of them, 50 a page.
+
+The filter is the API's (`EventFilterSet`), its parameters the API's, so a page's address
+can be shared and turned into the same query against `/api/v1/events/`. Two text inputs
+help people who know a name but not a slug: `who` (an actor, in any script or spelling)
+and `in_faction` (a faction's name). The server resolves them to `actor=`/`faction=` slugs
+and redirects to that address; a name that matches nothing is a form error.
+"""
+
+import itertools
+
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+
+from actors.models import Actor, Faction
+from actors.names import fold, query_tokens
+from core import page_cache
+from core.dates import MONTHS
+from core.ordering import page_after
+from events.filters import EventFilterSet
+from events.models import Event, EventType
+from events.models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
+
+from .drawing import MAX_SINGLES, event_axis
+
+PAGE_SIZE = 50
+MAX_RESOLVED = 20
+ORDERINGS = {"-date": REVERSE_CHRONOLOGICAL, "date": CHRONOLOGICAL}
+DEFAULT_ORDERING = "-date"  # analysts read the newest first; the form offers the other way
+
+
+def resolve_typed_names(data, factions):
+    """Turn `who` and `in_faction` into repeated `actor`/`faction` slugs in `data` (a mutable QueryDict).
+
+    Returns the errors by input name; an input whose name resolves is removed from `data`.
+    """
+    errors = {}
+    who = data.get("who", "").strip()[:200]
+    if "who" in data:
+        data.pop("who")
+    if who:
+        slugs = list(Actor.objects.matching(who).order_by("sort_name", "pk").values_list("slug", flat=True)[:21])
+        if not slugs:
+            errors["who"] = [f"No one on record is called “{who}” in any spelling we know."]
+            data["who"] = who
+        elif len(slugs) > MAX_RESOLVED:
+            errors["who"] = [f"More than {MAX_RESOLVED} people match “{who}”: type more of the name."]
+            data["who"] = who
+        else:
+            _add_values(data, "actor", slugs)
+    named = data.get("in_faction", "").strip()[:200]
+    if "in_faction" in data:
+        data.pop("in_faction")
+    if named:
+        tokens = query_tokens(named)
+        slugs = [f.slug for f in factions if tokens and all(token in fold(f"{f.name} {f.slug}") for token in tokens)]
+        if slugs:
+            _add_values(data, "faction", slugs)
+        else:
+            errors["in_faction"] = [f"No faction on record is called “{named}”."]
+            data["in_faction"] = named
+    return errors
+
+
+def _add_values(data, name, values):
+    present = data.getlist(name)
+    data.setlist(name, present + [value for value in values if value not in present])
+
+
+def month_groups(events):
+    """Events under year and month headings, in the order given; undated events under their own."""
+    years = []
+    for (year, month), rows in itertools.groupby(
+        events, key=lambda e: (e.sort_date.year, e.sort_date.month) if e.sort_date else (None, None)
+    ):
+        if not years or years[-1]["year"] != year:
+            years.append({"year": year, "months": []})
+        label = f"{MONTHS[month]} {year}" if month else "Date unknown"
+        years[-1]["months"].append({"label": label, "events": list(rows)})
+    return years
+
+
+@page_cache.query_parameters(*EventFilterSet.base_filters, "cursor", "who", "in_faction")
+def timeline(request):
+    factions = list(Faction.objects.order_by("name").only("slug", "name"))
+    data = request.GET.copy()
+    typed = "who" in data or "in_faction" in data
+    errors = resolve_typed_names(data, factions)
+    if typed and not errors and not request.htmx:
+        # The address names slugs only, as the API does, so it can be shared.
+        return redirect(f"{request.path}?{data.urlencode()}")
+    if not data.get("ordering"):
+        data["ordering"] = DEFAULT_ORDERING
+    filterset = EventFilterSet(data, queryset=Event.objects.visible_to(request.user), request=request)
+    valid = filterset.is_valid()
+    errors = {**{name: list(messages) for name, messages in filterset.errors.items()}, **errors}
+    types = list(EventType.objects.order_by("name").only("slug", "name"))
+    events, next_cursor, axis = [], None, None
+    if not errors:
+        keys = ORDERINGS[filterset.form.cleaned_data["ordering"] or DEFAULT_ORDERING]
+        try:
+            events, next_cursor = page_after(filterset.qs.for_timeline(), keys, data.get("cursor"), PAGE_SIZE)
+        except ValueError:
+            errors["cursor"] = ["This page's link is damaged: start again from the first page."]
+        else:
+            axis = event_axis(filterset.qs.axis_buckets(), filterset.qs.axis_marks(MAX_SINGLES + 1), types, query=data)
+    selected_actors = {
+        a.slug: a for a in Actor.objects.filter(slug__in=data.getlist("actor")[:50]).only("slug", "name")
+    }
+    query = data.copy()
+    query.pop("cursor", None)
+    context = {
+        "filterset": filterset,
+        "valid": valid,
+        "errors": errors,
+        "query": query,
+        "data": data,
+        "years": month_groups(events),
+        "next_query": _with(query, cursor=next_cursor) if next_cursor else None,
+        "is_later_page": bool(data.get("cursor")),
+        "axis": axis,
+        "types": types,
+        "chosen_types": set(data.getlist("type")),
+        "factions": factions,
+        "chosen_actors": [
+            {
+                "slug": slug,
+                "name": selected_actors[slug].name if slug in selected_actors else slug,
+                "remove": _without(query, "actor", slug),
+            }
+            for slug in data.getlist("actor")
+        ],
+        "chosen_factions": [
+            {
+                "slug": slug,
+                "name": next((f.name for f in factions if f.slug == slug), slug),
+                "remove": _without(query, "faction", slug),
+            }
+            for slug in data.getlist("faction")
+        ],
+        "export_query": _export_query(query),
+        "can_see_drafts": sees_unpublished(request.user),
+    }
+    # A history restore (the back button) needs the whole page, not the part a filter swaps.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "pages/_timeline_results.html" if partial else "pages/timeline.html"
+    response = render(request, template, context, status=400 if errors else 200)
+    if partial:
+        response["HX-Push-Url"] = f"{request.path}?{data.urlencode()}"
+    return response
+
+
+def _with(query, **values):
+    changed = query.copy()
+    for name, value in values.items():
+        changed[name] = value
+    return changed.urlencode()
+
+
+def _without(query, name, value):
+    changed = query.copy()
+    changed.setlist(name, [item for item in changed.getlist(name) if item != value])
+    return changed.urlencode()
+
+
+def _export_query(query):
+    exported = QueryDict(mutable=True)
+    for name in ("q", "type", "actor", "faction", "date_after", "date_before", "ordering"):
+        if query.getlist(name):
+            exported.setlist(name, query.getlist(name))
+    return exported.urlencode()
+
+
+@page_cache.query_parameters("who")
+def actor_suggestions(request):
+    """`<option>`s for the `who` input's datalist: actors whose names match what was typed so far."""
+    typed = request.GET.get("who", "").strip()[:200]
+    actors = Actor.objects.matching(typed).order_by("sort_name", "pk").only("name", "slug")[:12] if typed else []
+    return render(request, "pages/_actor_options.html", {"actors": actors})
