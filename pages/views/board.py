@@ -62,9 +62,22 @@ KINDS = {
 }
 
 
+NOT_A_DAY = "Not a day on the calendar: give it as YYYY-MM-DD, e.g. 2017-09-15."
+
+
 class BoardForm(forms.Form):
-    date = forms.DateField(required=False, label="Board on", widget=forms.DateInput(attrs={"type": "date"}))
-    compare = forms.DateField(required=False, label="Compare with", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        required=False,
+        label="Board on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": NOT_A_DAY},
+    )
+    compare = forms.DateField(
+        required=False,
+        label="Compare with",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": NOT_A_DAY},
+    )
 
 
 def group_page_parameter(kind, *, changes=False):
@@ -86,11 +99,27 @@ def board_jump(request):
     return render(request, "pages/board.html", {"form": form}, status=400)
 
 
-def _date(text):
+class NotADay(ValueError):
+    """A date in the board's address or query that no calendar has (`2017-13-45`)."""
+
+    def __init__(self, field, text):
+        super().__init__(text)
+        self.field, self.text = field, text
+
+
+def _date(text, field="date"):
     try:
         return datetime.date.fromisoformat(text)
     except (TypeError, ValueError):
-        raise Http404("No such date.") from None
+        raise NotADay(field, text) from None
+
+
+def _refused(request, problem):
+    """The board's form with the bad date in its field and the reason beside it: a 400 that
+    says what is wrong, where a 404 would say the page does not exist."""
+    form = BoardForm({problem.field: problem.text[:40]})
+    form.is_valid()
+    return render(request, "pages/board.html", {"form": form}, status=400)
 
 
 def _prefix(name, *args):
@@ -253,7 +282,10 @@ def _one_line_per_succession(came, went):
     *(group_page_parameter(kind, changes=changes) for kind in KINDS.values() for changes in (False, True)),
 )
 def board(request, day):
-    day = _date(day)
+    try:
+        day = _date(day)
+    except NotADay as problem:
+        return _refused(request, problem)
     form = BoardForm(request.GET or None, initial={"date": day})
     compare = None
     if form.is_bound and form.is_valid():
@@ -299,8 +331,12 @@ def board_group(request, day, kind, slug):
     """`/as-of/<day>/<offices|factions>/<slug>/`: everyone in one office or faction on the day,
     `PAGE` at a time in start order; `?not_on=<date>` keeps those who were not there on that
     date (who came since, or left after), with the event that began or ended their span."""
-    day, kind = _date(day), KINDS[kind]
-    not_on = _date(request.GET["not_on"]) if request.GET.get("not_on") else None
+    kind = KINDS[kind]
+    try:
+        day = _date(day)
+        not_on = _date(request.GET["not_on"], "compare") if request.GET.get("not_on") else None
+    except NotADay as problem:
+        return _refused(request, problem)
     after = _after(request.GET.get("after"))
     holder = get_object_or_404(kind.groups.objects.only("slug", "name"), slug=slug)
     rows = (

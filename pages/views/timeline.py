@@ -27,6 +27,21 @@ PAGE_SIZE = 50
 MAX_RESOLVED = 20
 ORDERINGS = {"-date": REVERSE_CHRONOLOGICAL, "date": CHRONOLOGICAL}
 DEFAULT_ORDERING = "-date"  # analysts read the newest first; the form offers the other way
+# The API's messages name its parameters; the page names its inputs by the labels beside them.
+IN_READERS_WORDS = {
+    "reversed_window": "“To date” (%(before)s) is earlier than “From date” (%(after)s): no event lies between.",
+}
+
+
+def readers_errors(form):
+    """`form`'s errors by input name, worded with the page's labels where the API's words differ."""
+    return {
+        name: [
+            IN_READERS_WORDS[problem.code] % problem.params if problem.code in IN_READERS_WORDS else message
+            for problem, message in zip(problems, form.errors[name], strict=True)
+        ]
+        for name, problems in form.errors.as_data().items()
+    }
 
 
 def resolve_typed_names(data, factions):
@@ -93,7 +108,7 @@ def timeline(request):
         data["ordering"] = DEFAULT_ORDERING
     filterset = EventFilterSet(data, queryset=Event.objects.visible_to(request.user), request=request)
     valid = filterset.is_valid()
-    errors = {**{name: list(messages) for name, messages in filterset.errors.items()}, **errors}
+    errors = {**readers_errors(filterset.form), **errors}
     types = list(EventType.objects.order_by("name").only("slug", "name"))
     events, next_cursor, axis = [], None, None
     if not errors:

@@ -71,9 +71,38 @@ def test_every_page_answers(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_unknown_slugs_and_dates_are_404(client):
-    for url in ("/offices/nope/", "/as-of/2017-02-30/", "/as-of/2017-13-01/"):
+def test_unknown_slugs_are_404_on_the_board_too(client):
+    for url in ("/offices/nope/", "/as-of/2017-09-15/offices/nope/"):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "value"),
+    [
+        ("/as-of/2017-13-45/", "date", "2017-13-45"),
+        ("/as-of/2017-02-30/", "date", "2017-02-30"),
+        ("/as-of/0000-01-01/", "date", "0000-01-01"),
+        ("/as-of/2017-13-01/offices/president/", "date", "2017-13-01"),
+        ("/as-of/2017-09-15/offices/president/?not_on=2017-02-31", "compare", "2017-02-31"),
+    ],
+)
+def test_a_date_no_calendar_has_gets_the_boards_form_with_the_reason(client, url, field, value):
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in page and f'value="{value}"' in page
+    assert f'id="e-{field}">Not a day on the calendar: give it as YYYY-MM-DD' in page
+
+
+def test_a_reversed_window_is_told_in_the_words_of_the_labels(client):
+    response = client.get("/?date_after=2018&date_before=2015")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“To date” (2015) is earlier than “From date” (2018)" in page
+    assert "date_before (" not in page
+    # The API keeps the names its clients send.
+    api = client.get("/api/v1/events/?date_after=2018&date_before=2015")
+    assert api.status_code == 400 and "date_before (2015)" in api.content.decode()
 
 
 def test_dates_read_as_precisely_as_they_are_known(client):
