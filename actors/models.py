@@ -287,16 +287,18 @@ class SpanQuerySet(models.QuerySet):
             ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
         ).with_last_confirmed()
 
-    def with_last_confirmed(self):
-        """Annotate `last_confirmed`: the latest publication date (its first day) of a source cited for each span."""
+    def with_last_confirmed(self, *, as_written=False):
+        """Annotate `last_confirmed`: the latest publication date (its first day) of a source cited
+        for each span; with `as_written`, also `last_confirmed_as`, that source's date as its
+        record gives it ("2025-11", "2017-06/2017-08"), for pages that say it as precisely as known."""
         citations = self.model.citation_model().objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
-        return self.annotate(
-            last_confirmed=Subquery(
-                citations.filter(source__published_start__isnull=False)
-                .order_by("-source__published_start")
-                .values("source__published_start")[:1]
-            ),
+        latest = citations.filter(source__published_start__isnull=False).order_by(
+            "-source__published_start", "-source__published_end", "-source_id"
         )
+        rows = self.annotate(last_confirmed=Subquery(latest.values("source__published_start")[:1]))
+        if as_written:
+            rows = rows.annotate(last_confirmed_as=Subquery(latest.values("source__published_date")[:1]))
+        return rows
 
     def for_api(self, user):
         """What the memberships and tenures lists show, in a fixed number of queries."""
@@ -357,9 +359,12 @@ class Span(KeyedModel, DatedModel, TimestampedModel):
 
     @property
     def confirmed_display(self):
-        """`last_confirmed` (see `SpanQuerySet.with_last_confirmed`) as readers see dates, or ""."""
-        confirmed = getattr(self, "last_confirmed", None)
-        return display(confirmed.isoformat()) if confirmed else ""
+        """The latest report's date (see `SpanQuerySet.with_last_confirmed`) as readers see dates,
+        as precisely as the source gives it where the query asked for that, or ""."""
+        confirmed = getattr(self, "last_confirmed_as", None) or getattr(self, "last_confirmed", None)
+        if not confirmed:
+            return ""
+        return display(confirmed if isinstance(confirmed, str) else confirmed.isoformat())
 
     @property
     def end_display(self):

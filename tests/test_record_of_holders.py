@@ -200,7 +200,7 @@ def test_the_board_on_2023_06_01_is_sure_of_the_president_and_premier_and_dates_
     factions = client.get("/as-of/2023-06-01/").content.decode().split("Factions</h2>")[1]
     old_guard = factions.split("Old Guard")[1].split("</ul>")[0]
     assert "possibly" not in old_guard and 'class="unconfirmed"' in old_guard
-    assert re.search(r"last confirmed \w* ?\w* ?2017", old_guard), old_guard
+    assert re.search(r"last confirmed [^<]*2017", old_guard), old_guard
 
 
 def test_the_office_and_actor_pages_say_when_a_sitting_holder_was_last_confirmed(record):
@@ -209,5 +209,5 @@ def test_the_office_and_actor_pages_say_when_a_sitting_holder_was_last_confirmed
     actor = client.get("/actors/olzhas-bektenov/").content.decode()
     faction = client.get("/factions/old-guard/").content.decode()
     assert "confirmed 13 Dec 2025" in office and "confirmed 13 Dec 2025" in actor
-    assert re.search(r"confirmed \d+ \w+ 2017", faction)
+    assert re.search(r"confirmed [^<]*2017<", faction)  # the article dates itself Aug-Dec 2017
     assert office.count("confirmed 13 Dec 2025") == 1  # the closed tenures say nothing of it

@@ -131,7 +131,7 @@ def _prefix(name, *args):
 def _present(kind, day, not_on=None):
     """Spans of `kind` that may be current on `day`; with `not_on`, only those whose actor was
     not in the same group on that date (who came since, or left after)."""
-    rows = kind.spans.objects.at(day).with_last_confirmed()
+    rows = kind.spans.objects.at(day).with_last_confirmed(as_written=True)
     if not_on is not None:
         there = kind.spans.objects.at(not_on).filter(actor=OuterRef("actor"), **{kind.field: OuterRef(kind.field)})
         rows = rows.exclude(Exists(there))

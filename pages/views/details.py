@@ -74,12 +74,14 @@ def actor_detail(request, slug):
             "identifiers",
             Prefetch(
                 "memberships",
-                Membership.objects.select_related("faction", *span_rows()).with_last_confirmed().order_by_start(),
+                Membership.objects.select_related("faction", *span_rows())
+                .with_last_confirmed(as_written=True)
+                .order_by_start(),
             ),
             Prefetch(
                 "tenures",
                 Tenure.objects.select_related("office", "predecessor", "appointed_by", *span_rows())
-                .with_last_confirmed()
+                .with_last_confirmed(as_written=True)
                 .order_by_start(),
             ),
         ),
@@ -113,7 +115,8 @@ def faction_detail(request, slug):
     faction = get_object_or_404(
         Faction.objects.prefetch_related(
             Prefetch(
-                "memberships", Membership.objects.select_related(*span_rows()).with_last_confirmed().order_by_start()
+                "memberships",
+                Membership.objects.select_related(*span_rows()).with_last_confirmed(as_written=True).order_by_start(),
             )
         ),
         slug=slug,
@@ -139,7 +142,7 @@ def office_detail(request, slug):
             Prefetch(
                 "tenures",
                 Tenure.objects.select_related("predecessor", "appointed_by", *span_rows())
-                .with_last_confirmed()
+                .with_last_confirmed(as_written=True)
                 .order_by_start(),
             )
         ),

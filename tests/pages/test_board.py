@@ -5,7 +5,15 @@ import re
 import pytest
 
 from pages.views import board
-from tests.factories import EventFactory, FactionFactory, MembershipFactory, OfficeFactory, TenureFactory
+from tests.factories import (
+    CitationFactory,
+    EventFactory,
+    FactionFactory,
+    MembershipFactory,
+    OfficeFactory,
+    SourceFactory,
+    TenureFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +93,6 @@ def test_the_comparison_names_the_first_five_who_came_and_links_to_all_with_thei
     "path",
     [
         "/as-of/2018-01-01/factions/nobody/",
-        "/as-of/2018-02-30/factions/inner/",
-        "/as-of/2018-01-01/factions/inner/?not_on=2018-99-01",
         "/as-of/2018-01-01/factions/inner/?after=yesterday",
         "/as-of/2018-01-01/factions/inner/?after=2018-01-01_x",
     ],
@@ -94,6 +100,16 @@ def test_the_comparison_names_the_first_five_who_came_and_links_to_all_with_thei
 def test_a_groups_page_refuses_what_it_cannot_read(client, path):
     FactionFactory(slug="inner")
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/as-of/2018-02-30/factions/inner/", "/as-of/2018-01-01/factions/inner/?not_on=2018-99-01"]
+)
+def test_a_groups_page_with_a_bad_date_says_so_in_the_boards_form(client, path):
+    FactionFactory(slug="inner")
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Not a day on the calendar" in response.content.decode()
 
 
 def test_an_unknown_page_of_groups_is_empty_not_an_error(client):
@@ -104,8 +120,6 @@ def test_an_unknown_page_of_groups_is_empty_not_an_error(client):
 
 
 def test_an_open_span_is_plain_up_to_its_last_report_and_muted_after_it(client):
-    from tests.factories import CitationFactory, SourceFactory
-
     office = OfficeFactory(name="Chairman of the KNB", slug="knb", seats=1)
     sitting = TenureFactory(office=office, actor__name="Sitting Chairman", start_date="2022-01-06")
     CitationFactory(event=None, tenure=sitting, source=SourceFactory(published_date="2024-05-02"))
@@ -116,3 +130,19 @@ def test_an_open_span_is_plain_up_to_its_last_report_and_muted_after_it(client):
     assert "Sitting Chairman" in confirmed and "possibly" not in confirmed and "last confirmed" not in confirmed
     assert 'class="unconfirmed"' in after and "last confirmed 2 May 2024" in after
     assert "possibly" not in after
+
+
+def test_last_confirmed_is_said_as_precisely_as_the_source_dates_itself(client):
+    office = OfficeFactory(name="Chairman of the KNB", slug="knb", seats=1)
+    sitting = TenureFactory(office=office, actor__name="Sitting Chairman", start_date="2022-01-06")
+    CitationFactory(event=None, tenure=sitting, source=SourceFactory(published_date="2024-05"))
+    CitationFactory(event=None, tenure=sitting, source=SourceFactory(published_date="2023-06-01"))
+
+    board = client.get("/as-of/2025-06-01/").content.decode()
+    office_page = client.get("/offices/knb/").content.decode()
+
+    assert "last confirmed May 2024" in board and "1 May 2024" not in board
+    assert "confirmed May 2024" in office_page and "1 May 2024" not in office_page
+    # The API's last_confirmed stays a date: the first day of the latest report's.
+    api = client.get("/api/v1/tenures/").json()["results"]
+    assert [row["last_confirmed"] for row in api] == ["2024-05-01"]
