@@ -67,23 +67,19 @@ def recent_events(request, **filters):
     return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": sees_unpublished(request.user)}
 
 
+def listed_spans(model, *related):
+    """The memberships or tenures a detail page lists: with the rows they name, the date of the
+    latest report as its source gives it, in start order."""
+    return model.objects.select_related(*related, *span_rows()).with_last_confirmed(as_written=True).order_by_start()
+
+
 def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.prefetch_related(
             "aliases",
             "identifiers",
-            Prefetch(
-                "memberships",
-                Membership.objects.select_related("faction", *span_rows())
-                .with_last_confirmed(as_written=True)
-                .order_by_start(),
-            ),
-            Prefetch(
-                "tenures",
-                Tenure.objects.select_related("office", "predecessor", "appointed_by", *span_rows())
-                .with_last_confirmed(as_written=True)
-                .order_by_start(),
-            ),
+            Prefetch("memberships", listed_spans(Membership, "faction")),
+            Prefetch("tenures", listed_spans(Tenure, "office", "predecessor", "appointed_by")),
         ),
         slug=slug,
     )
@@ -113,12 +109,7 @@ def actor_detail(request, slug):
 
 def faction_detail(request, slug):
     faction = get_object_or_404(
-        Faction.objects.prefetch_related(
-            Prefetch(
-                "memberships",
-                Membership.objects.select_related(*span_rows()).with_last_confirmed(as_written=True).order_by_start(),
-            )
-        ),
+        Faction.objects.prefetch_related(Prefetch("memberships", listed_spans(Membership))),
         slug=slug,
     )
     memberships = with_visible_causes(list(faction.memberships.all()), request.user)
@@ -139,12 +130,7 @@ def faction_detail(request, slug):
 def office_detail(request, slug):
     office = get_object_or_404(
         Office.objects.select_related("organization").prefetch_related(
-            Prefetch(
-                "tenures",
-                Tenure.objects.select_related("predecessor", "appointed_by", *span_rows())
-                .with_last_confirmed(as_written=True)
-                .order_by_start(),
-            )
+            Prefetch("tenures", listed_spans(Tenure, "predecessor", "appointed_by"))
         ),
         slug=slug,
     )
