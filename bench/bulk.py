@@ -12,6 +12,7 @@ import datetime
 from django.db import connection, transaction
 
 from actors.models import Actor
+from actors.names import fold
 from core.models import new_record_key
 from events.imports import events_import
 from events.models import Citation, EventType, ParticipantRole, Source
@@ -105,7 +106,8 @@ def _copy(rows, known):
     for pk, row in zip(ids, rows, strict=True):
         day, texts = row["date"], (row["slug"], row["title"])
         kind = known["type"][row["type"]]
-        events.append((pk, *texts, day, day, day, "", "", row["summary"], "draft", now, now, kind, day, ""))
+        folded = fold(f"{row['title']} {row['summary']}")  # what a save derives; the import folds too
+        events.append((pk, *texts, day, day, day, "", "", row["summary"], folded, "draft", now, now, kind, day, ""))
         participations.extend(
             (new_record_key(), "", known["actor"][item["actor"]], pk, known["role"][item["role"]])
             for item in row["participants"]
@@ -116,8 +118,8 @@ def _copy(rows, known):
         )
     tables = {
         "events_event": (
-            "id, slug, title, date, date_start, date_end, date_note, location, summary, status, created_at, "
-            "updated_at, type_id, sort_date, retraction_reason",
+            "id, slug, title, date, date_start, date_end, date_note, location, summary, search_text, status, "
+            "created_at, updated_at, type_id, sort_date, retraction_reason",
             events,
         ),
         "events_participation": ("key, note, actor_id, event_id, role_id", participations),

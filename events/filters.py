@@ -11,6 +11,7 @@ from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor, Faction, Membership
+from actors.names import query_tokens
 from core.models import Tombstone
 from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 
@@ -24,7 +25,7 @@ class EventFilterSet(SyncFilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=200,
-        label="Words that must each occur in the title, the summary or a participant's name (any spelling).",
+        label="Words that must each occur in the title, the summary or a participant's name (any script or spelling).",
     )
     type = slugs_filter(
         method="filter_type", label="Event type slug, e.g. “arrest”. Repeat to OR.", queryset=EventType.objects.all()
@@ -61,8 +62,14 @@ class EventFilterSet(SyncFilterSet):
     def filter_q(self, queryset, name, value):
         # Each word as one set of ids from uncorrelated lookups, each able to use its trigram
         # index on PostgreSQL; an OR with an EXISTS on the participants is checked event by event.
+        # The text is matched as names are: the word folded (actors/names.py) against the
+        # event's folded title and summary, so "Назарбаев" finds "Nazarbayev". A word of
+        # punctuation alone folds to nothing, and the folded text holds no punctuation: it is skipped.
         for word in value.split()[:MAX_WORDS]:
-            by_text = Event.objects.filter(Q(title__icontains=word) | Q(summary__icontains=word)).order_by()
+            tokens = query_tokens(word)
+            if not tokens:
+                continue
+            by_text = Event.objects.filter(*(Q(search_text__contains=token) for token in tokens)).order_by()
             by_people = Participation.objects.filter(actor__in=Actor.objects.matching(word)).order_by()
             queryset = queryset.filter(pk__in=by_text.values("pk").union(by_people.values("event_id")))
         return queryset

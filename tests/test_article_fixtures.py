@@ -30,6 +30,7 @@ INFORMANT_SOURCE = "shadow-governance-informant-2017"
 # Columns that our loaddata derives; fixtures must leave them out.
 DERIVED_FIELDS = {
     "search_key",
+    "search_text",
     "created_at",
     "updated_at",
     "date_start",

@@ -82,3 +82,23 @@ def test_the_key_migration_joins_the_doubles_an_earlier_release_left_keeping_a_p
     assert {row.history_user.username for row in deleted} == {"fixtures"}
     assert len(Tenure.objects.get(start_date="2099").key) == 32
     assert new_apps.get_model("events", "Citation").objects.filter(key="").count() == 0
+
+
+BEFORE_SEARCH_TEXT = [("events", "0016_more_languages")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_recorded_before_the_folded_text_are_found_in_any_script_after_it():
+    old_apps = migrate(BEFORE_SEARCH_TEXT)
+    EventType, Event = old_apps.get_model("events", "EventType"), old_apps.get_model("events", "Event")
+    resignation = EventType.objects.create(slug="resignation", name="Resignation")
+    Event.objects.create(slug="resigns", title="Nazarbayev resigns", type=resignation, date="2019-03-19")
+    Event.objects.create(slug="decree", title="A decree", summary="Указ подписал Токаев.", type=resignation)
+
+    new_apps = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    Event = new_apps.get_model("events", "Event")
+    assert dict(Event.objects.values_list("slug", "search_text")) == {
+        "resigns": "nazarbaev resigns",
+        "decree": "a decre ukaz podpisal tokaev",  # doubled letters fold to one
+    }

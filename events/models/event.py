@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
+from actors.names import fold
 from core.dates import DatedModel, EDTFField, display
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
@@ -268,6 +269,11 @@ class Event(DatedModel, TimestampedModel):
     date_note = models.TextField(blank=True, help_text="How the date was inferred, and the source's own words.")
     location = models.CharField(max_length=200, blank=True, help_text="Where it happened, e.g. “Akmola”.")
     summary = models.TextField(blank=True, help_text="What happened, neutrally, in a few sentences.")
+    search_text = models.TextField(
+        editable=False,
+        default="",
+        help_text="Title and summary folded as names are (actors/names.py), for the text search; derived.",
+    )
     status = models.CharField(
         max_length=12,
         choices=Status.choices,
@@ -294,7 +300,8 @@ class Event(DatedModel, TimestampedModel):
         help_text="Events linked to this one, e.g. the arrest, trial and sentence of one case.",
     )
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
-    history = HistoricalRecords(m2m_fields=[related])
+    # The folded text repeats the title and summary: history keeps what people wrote, not a copy.
+    history = HistoricalRecords(m2m_fields=[related], excluded_fields=["search_text"])
 
     objects = SlugNaturalKeyManager.from_queryset(EventQuerySet)()
 
@@ -344,6 +351,7 @@ class Event(DatedModel, TimestampedModel):
     def fill_derived_fields(self):
         super().fill_derived_fields()
         self.sort_date = self.date_start or self.date_end
+        self.search_text = fold(f"{self.title} {self.summary}")
 
     def clean(self):
         super().clean()
