@@ -15,6 +15,7 @@ from core.services import unique_slug
 from .admin_filters import DateRangeFilter, FactionFilter, ParticipantFilter
 from .admin_import import EventImportAdminMixin
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
+from .models.event import REVERSE_CHRONOLOGICAL
 from .services import (
     DRAFT_CHANGES_NOTHING,
     SPAN_ENDING_TYPES,
@@ -186,6 +187,8 @@ class EventAdmin(EventImportAdminMixin, HistoryAdmin):
         DateRangeFilter,
     ]
     list_select_related = ["type"]
+    # Newest first, as readers' timeline: the one order of events, reversed.
+    ordering = [key.order_expression() for key in REVERSE_CHRONOLOGICAL]
     search_fields = ["title", "slug", "summary"]
     # Hundreds of thousands of events: no COUNT(*) of the whole table on every list.
     paginator = EstimatedCountPaginator

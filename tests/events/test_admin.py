@@ -1,5 +1,7 @@
 """The admin applies the API's rules: who may publish, citations to publish, tombstones for mirrors."""
 
+import re
+
 import pytest
 
 from core.models import Tombstone
@@ -180,3 +182,22 @@ def test_a_changelist_row_checkbox_is_the_element_django_would_render(admin_clie
     page = admin_client.get("/admin/events/event/").content.decode()
     assert model_admin.action_checkbox(event) in page
     assert 'id="action-toggle"' in page
+
+
+def test_the_event_changelist_is_newest_first_by_date_then_id(admin_client):
+    EventFactory(title="Tazhin moved", date="2017-08")
+    EventFactory(title="Massimov detained", date="2022-01-06")
+    EventFactory(title="Bishimbayev sentenced", date="2024-05-13")
+    EventFactory(title="Bishimbayev arrested", date="2023-03")
+    EventFactory(title="Bishimbayev tried", date="2023-03")
+
+    page = admin_client.get("/admin/events/event/").content.decode()
+
+    titles = re.findall(r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', page)
+    assert titles == [
+        "Bishimbayev sentenced",
+        "Bishimbayev tried",
+        "Bishimbayev arrested",
+        "Massimov detained",
+        "Tazhin moved",
+    ]
