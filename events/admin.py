@@ -8,7 +8,15 @@ from django.utils.html import format_html, format_html_join
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
-from core.admin import EstimatedCountPaginator, HistoryAdmin, StaleEditForm, TombstoneAdminMixin, action, date_column
+from core.admin import (
+    ChoiceLabelMixin,
+    EstimatedCountPaginator,
+    HistoryAdmin,
+    StaleEditForm,
+    TombstoneAdminMixin,
+    action,
+    date_column,
+)
 from core.models import Tombstone
 from core.services import unique_slug
 
@@ -51,7 +59,7 @@ AUTOCOMPLETE_MEDIA = forms.Media(
 )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ChoiceLabelMixin, admin.TabularInline):
     model = Participation
     extra = 1
     autocomplete_fields = ["actor", "role"]
@@ -68,7 +76,7 @@ class CitationInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(error.message_dict["citations"], code="needs_citation") from error
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(ChoiceLabelMixin, admin.StackedInline):
     model = Citation
     formset = CitationInlineFormSet
     fk_name = "event"
@@ -199,6 +207,9 @@ class EventAdmin(EventImportAdminMixin, HistoryAdmin):
     actions = [end_open_spans]
     when = date_column("date", "date")
 
+    def choice_label(self, event):
+        return f"{event.title} ({event.date_display})" if event.date else event.title
+
     @property
     def media(self):
         return super().media + AUTOCOMPLETE_MEDIA + forms.Media(js=["js/admin-event-status.js"])
@@ -300,6 +311,12 @@ class SourceAdmin(TombstoneAdminMixin, HistoryAdmin):
     list_filter = ["kind", "reliability"]
     search_fields = ["title", "publisher", "author", "url"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["relayed_by"]
+
+    def choice_label(self, source):
+        """The title with who published it and when: one outlet's reports of one case differ by date."""
+        details = ", ".join(part for part in (source.publisher, source.published_display) if part)
+        return f"{source.title} ({details})" if details else source.title
 
 
 @admin.register(Citation)
