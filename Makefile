@@ -8,7 +8,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
 # `make serve`: production (gunicorn, DEBUG off); `make backup`, `make restore FILE=...`; `make load`: locust.
-.PHONY: run install migrate fixtures serve backup restore load test lint format migrations-check pytest browser bench ci clean
+.PHONY: run superuser curator install migrate fixtures serve backup restore load test lint format migrations-check pytest browser bench ci clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ fixtures: migrate
 
 run: fixtures
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST_PORT)
+
+# Accounts for the admin, in the quickstart's settings: `make superuser` asks for a name and a
+# password; `make curator USER=name` makes (or takes) a staff user in the Curator group and prints
+# their API token (events/management/commands/curator.py).
+superuser: migrate
+	$(RUN_ENV) $(BIN)/python manage.py createsuperuser
+
+curator: migrate
+	@test "$(origin USER)" = "command line" || { echo "usage: make curator USER=<username>"; exit 2; }
+	$(RUN_ENV) $(BIN)/python manage.py curator "$(USER)"
 
 # Production: the environment as it is (DEBUG off unless set; SECRET_KEY required), static files
 # collected for whitenoise, gunicorn with WEB_CONCURRENCY workers (2 by default).

@@ -6,7 +6,7 @@ new holder of a one-seat office ends the open tenure, and the curator is told wh
 
 from django.contrib import admin, messages
 
-from core.admin import HistoryAdmin, StaleEditForm, TombstoneAdminMixin, date_column
+from core.admin import ChoiceLabelMixin, HistoryAdmin, StaleEditForm, TombstoneAdminMixin, date_column
 
 from .models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 from .services import closed_message, tenure_create
@@ -24,7 +24,7 @@ class IdentifierInline(admin.TabularInline):
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ChoiceLabelMixin, admin.TabularInline):
     model = Membership
     fk_name = "actor"
     extra = 0
@@ -32,7 +32,7 @@ class MembershipInline(admin.TabularInline):
     fields = ["faction", "role", *SPAN_FIELDS]
 
 
-class TenureInline(admin.TabularInline):
+class TenureInline(ChoiceLabelMixin, admin.TabularInline):
     model = Tenure
     fk_name = "actor"
     extra = 0

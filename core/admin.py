@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_site import choice_label
 from .dates import display
 from .models import Tombstone
 from .services import resource_delete, tombstone_if_renamed
@@ -105,7 +106,19 @@ class StaleEditForm(forms.ModelForm):
         return cleaned_data
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class ChoiceLabelMixin:
+    """A related row chosen in a form is named as its admin names it (`choice_label`, see
+    `core.admin_site`), as the autocomplete names it: from the row's own columns, no query."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        label = choice_label(self.admin_site, db_field.related_model) if db_field.is_relation else None
+        if label is not None and isinstance(formfield, forms.ModelChoiceField):
+            formfield.label_from_instance = label
+        return formfield
+
+
+class HistoryAdmin(ChoiceLabelMixin, SimpleHistoryAdmin):
     """History pages list each version with what changed, field by field; only users with
     `revert_permission` (editors) may restore an earlier version."""
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +12,10 @@ class CoreConfig(AppConfig):
 
         security.connect()
         page_cache.watch(Tombstone)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin on the project's site (`core.admin_site.AdminSite`)."""
+
+    default = False  # `core` itself is CoreConfig
+    default_site = "core.admin_site.AdminSite"

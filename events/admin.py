@@ -8,13 +8,22 @@ from django.utils.html import format_html, format_html_join
 
 from actors.admin import ActorAdmin
 from actors.models import Actor
-from core.admin import EstimatedCountPaginator, HistoryAdmin, StaleEditForm, TombstoneAdminMixin, action, date_column
+from core.admin import (
+    ChoiceLabelMixin,
+    EstimatedCountPaginator,
+    HistoryAdmin,
+    StaleEditForm,
+    TombstoneAdminMixin,
+    action,
+    date_column,
+)
 from core.models import Tombstone
 from core.services import unique_slug
 
 from .admin_filters import DateRangeFilter, FactionFilter, ParticipantFilter
 from .admin_import import EventImportAdminMixin
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
+from .models.event import REVERSE_CHRONOLOGICAL
 from .services import (
     DRAFT_CHANGES_NOTHING,
     SPAN_ENDING_TYPES,
@@ -25,6 +34,7 @@ from .services import (
     event_duplicates,
     event_end_spans,
     event_record_departure,
+    event_statuses_settable,
 )
 
 # Ending a participant's open spans changes their tenures and memberships, whoever asks.
@@ -49,7 +59,7 @@ AUTOCOMPLETE_MEDIA = forms.Media(
 )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ChoiceLabelMixin, admin.TabularInline):
     model = Participation
     extra = 1
     autocomplete_fields = ["actor", "role"]
@@ -66,7 +76,7 @@ class CitationInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(error.message_dict["citations"], code="needs_citation") from error
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(ChoiceLabelMixin, admin.StackedInline):
     model = Citation
     formset = CitationInlineFormSet
     fk_name = "event"
@@ -101,6 +111,16 @@ class EventAdminForm(StaleEditForm):
             "related",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # The menu offers what this user may set; the field still takes any status, so one
+            # posted anyway meets the publishing rule's own refusal in clean_status.
+            current = None if self.instance._state.adding else self.instance.status
+            self.fields["status"].widget.choices = [
+                (status.value, status.label) for status in statuses_offered(user=self.user, current=current)
+            ]
+
     def clean(self):
         cleaned_data = super().clean()
         if not cleaned_data.get("end_open_spans"):
@@ -118,7 +138,29 @@ class EventAdminForm(StaleEditForm):
             event_check_status_change(user=self.user, current=current, new=new)
         except PermissionDenied as error:
             raise ValidationError(str(error), code="publish_permission") from error
+        if new not in statuses_offered(user=self.user, current=current):
+            raise ValidationError(RETRACT_NEW, code="retract_new")
         return new
+
+
+RETRACT_NEW = "Only a recorded event can be retracted: save it first, then retract it on its page, saying why."
+
+
+def statuses_offered(*, user, current):
+    """The status menu: what `user` may set, but no retraction of an event not yet recorded (the
+    reason belongs on its page, which the add form does not show)."""
+    settable = event_statuses_settable(user=user, current=current)
+    return [status for status in settable if current is not None or status != Event.Status.RETRACTED]
+
+
+def shows_retraction_reason(*, user, event):
+    """The reason is asked for on a retracted event's page, and on the page of one this user may
+    retract (where admin-event-status.js shows it once the menu says Retracted); never on the add form."""
+    if event is None:
+        return False
+    return event.status == Event.Status.RETRACTED or Event.Status.RETRACTED in statuses_offered(
+        user=user, current=event.status
+    )
 
 
 def end_spans_message(modeladmin, request, event, spans):
@@ -153,6 +195,8 @@ class EventAdmin(EventImportAdminMixin, HistoryAdmin):
         DateRangeFilter,
     ]
     list_select_related = ["type"]
+    # Newest first, as readers' timeline: the one order of events, reversed.
+    ordering = [key.order_expression() for key in REVERSE_CHRONOLOGICAL]
     search_fields = ["title", "slug", "summary"]
     # Hundreds of thousands of events: no COUNT(*) of the whole table on every list.
     paginator = EstimatedCountPaginator
@@ -163,9 +207,18 @@ class EventAdmin(EventImportAdminMixin, HistoryAdmin):
     actions = [end_open_spans]
     when = date_column("date", "date")
 
+    def choice_label(self, event):
+        return f"{event.title} ({event.date_display})" if event.date else event.title
+
     @property
     def media(self):
-        return super().media + AUTOCOMPLETE_MEDIA
+        return super().media + AUTOCOMPLETE_MEDIA + forms.Media(js=["js/admin-event-status.js"])
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if shows_retraction_reason(user=request.user, event=obj):
+            return fields
+        return [field for field in fields if field != "retraction_reason"]
 
     def get_search_results(self, request, queryset, search_term):
         # Besides the title and summary: any spelling of a participant's name.
@@ -258,6 +311,12 @@ class SourceAdmin(TombstoneAdminMixin, HistoryAdmin):
     list_filter = ["kind", "reliability"]
     search_fields = ["title", "publisher", "author", "url"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["relayed_by"]
+
+    def choice_label(self, source):
+        """The title with who published it and when: one outlet's reports of one case differ by date."""
+        details = ", ".join(part for part in (source.publisher, source.published_display) if part)
+        return f"{source.title} ({details})" if details else source.title
 
 
 @admin.register(Citation)

@@ -47,6 +47,19 @@ def event_check_status_change(*, user, current, new):
     raise PermissionDenied("Publishing, retracting or unpublishing an event needs the “can publish events” permission.")
 
 
+def event_statuses_settable(*, user, current):
+    """The statuses `user` may give an event now `current` (None for a new one), by the rule above:
+    what a form offers, so that a curator is not shown a choice the save would refuse."""
+    settable = []
+    for status in Event.Status:
+        try:
+            event_check_status_change(user=user, current=current, new=status)
+        except PermissionDenied:
+            continue
+        settable.append(status)
+    return settable
+
+
 def _check_publishable(event):
     """A published event cites at least one source (checked when it is published or its citations change)."""
     event.check_cited(citation_count=Citation.objects.filter(event=event).count())

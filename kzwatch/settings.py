@@ -78,7 +78,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.AdminConfig",  # django.contrib.admin on our site: dated autocomplete choices
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

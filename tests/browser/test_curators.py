@@ -142,3 +142,45 @@ def test_curator_enters_a_detention_that_an_editor_publishes_and_readers_find(
     expect(changes).to_contain_text("Massimov detained")
     page.screenshot(path=tmp_path / "6-board.png", full_page=True)
     assert Tenure.objects.get(office=Office.objects.get(slug="knb-chairman")).ended_by.slug == "massimov-detained"
+
+
+def test_the_retraction_reason_shows_only_while_the_menu_says_retracted(live_server, page, django_user_model):
+    from tests.factories import CitationFactory
+
+    event = CitationFactory(event__title="Bishimbayev arrested", event__status="published").event
+    member_of(django_user_model, "curator", "Curator")
+    editor = member_of(django_user_model, "editor", "Curator")
+    editor.groups.add(member_of(django_user_model, "publisher", "Editor").groups.get())
+    errors = []
+    page.on("console", lambda message: console_error(message) and errors.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    reason = page.locator(".form-row.field-retraction_reason")
+
+    # A curator may not retract: the menu holds only the status the event has, and no reason field.
+    log_in(page, live_server, "curator")
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/change/")
+    expect(page.locator("#id_status option")).to_have_text(["Published"])
+    expect(reason).to_have_count(0)
+
+    # An editor may: the reason appears when the menu switches to Retracted, and goes again.
+    log_in(page, live_server, "editor")
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/change/")
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "Published", "Retracted"])
+    expect(reason).to_be_hidden()
+    page.select_option("#id_status", "retracted")
+    expect(reason).to_be_visible()
+    page.select_option("#id_status", "draft")
+    expect(reason).to_be_hidden()
+    page.select_option("#id_status", "retracted")
+    page.fill("#id_retraction_reason", "The informant withdrew the claim.")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/change/")
+    expect(reason).to_be_visible()
+    expect(page.locator("#id_retraction_reason")).to_have_value("The informant withdrew the claim.")
+
+    # The add form has no reason and no Retracted.
+    page.goto(live_server.url + "/admin/events/event/add/")
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "Published"])
+    expect(reason).to_have_count(0)
+    assert errors == []

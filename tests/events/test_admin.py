@@ -1,5 +1,7 @@
 """The admin applies the API's rules: who may publish, citations to publish, tombstones for mirrors."""
 
+import re
+
 import pytest
 
 from core.models import Tombstone
@@ -180,3 +182,92 @@ def test_a_changelist_row_checkbox_is_the_element_django_would_render(admin_clie
     page = admin_client.get("/admin/events/event/").content.decode()
     assert model_admin.action_checkbox(event) in page
     assert 'id="action-toggle"' in page
+
+
+def test_the_event_changelist_is_newest_first_by_date_then_id(admin_client):
+    EventFactory(title="Tazhin moved", date="2017-08")
+    EventFactory(title="Massimov detained", date="2022-01-06")
+    EventFactory(title="Bishimbayev sentenced", date="2024-05-13")
+    EventFactory(title="Bishimbayev arrested", date="2023-03")
+    EventFactory(title="Bishimbayev tried", date="2023-03")
+
+    page = admin_client.get("/admin/events/event/").content.decode()
+
+    titles = re.findall(r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', page)
+    assert titles == [
+        "Bishimbayev sentenced",
+        "Bishimbayev tried",
+        "Bishimbayev arrested",
+        "Massimov detained",
+        "Tazhin moved",
+    ]
+
+
+def autocomplete(client, model_name, field_name, term, app_label="events"):
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_related_events_are_picked_by_title_and_date(admin_client):
+    arrest, *_ = (EventFactory(title="Bishimbayev", date=date) for date in ("2023-03", "2023-09~", "2024-05-13"))
+    event = EventFactory(title="Gaziz Shakhanov sentenced", date="2024")
+    event.related.add(arrest)
+
+    assert autocomplete(admin_client, "event", "related", "Bishimbayev") == [
+        "Bishimbayev (13 May 2024)",
+        "Bishimbayev (c. Sep 2023)",
+        "Bishimbayev (Mar 2023)",
+    ]
+    page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert re.search(r'<select name="related"[^>]*class="admin-autocomplete', page)
+    assert f'<option value="{arrest.pk}" selected>Bishimbayev (Mar 2023)</option>' in page
+
+
+def test_relayed_by_is_picked_by_autocomplete_with_the_sources_publisher_and_date(admin_client):
+    article = SourceFactory(title="Kazakhstan's elite", publisher="Example Review", published_date="2024-06")
+    SourceFactory(title="Kazakhstan's elite", publisher="Example Review", published_date="2022-01")
+    informant = SourceFactory(title="An informant", relayed_by=article)
+
+    assert autocomplete(admin_client, "source", "relayed_by", "elite") == [
+        "Kazakhstan's elite (Example Review, Jun 2024)",
+        "Kazakhstan's elite (Example Review, Jan 2022)",
+    ]
+    page = admin_client.get(f"/admin/events/source/{informant.pk}/change/").content.decode()
+    assert re.search(r'<select name="relayed_by"[^>]*class="admin-autocomplete', page)
+    assert ">Kazakhstan&#x27;s elite (Example Review, Jun 2024)</option>" in page
+
+
+def count_queries(client, url, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+def test_the_dated_choices_cost_the_same_for_2_rows_as_for_20(admin_client):
+    event = EventFactory(title="Bishimbayev sentenced")
+    informant = SourceFactory(title="An informant", relayed_by=SourceFactory(title="Relaying report"))
+    event_url, source_url = f"/admin/events/event/{event.pk}/change/", f"/admin/events/source/{informant.pk}/change/"
+    search = {"app_label": "events", "field_name": "related", "model_name": "event", "term": "Bishimbayev"}
+
+    def costs(rows):
+        related = EventFactory.create_batch(rows, title="Bishimbayev arrested")
+        event.related.add(*related)
+        SourceFactory.create_batch(rows, title="Relaying report")
+        sources = {**search, "model_name": "source", "field_name": "relayed_by", "term": "Relaying"}
+        return [
+            count_queries(admin_client, event_url),
+            count_queries(admin_client, source_url),
+            count_queries(admin_client, "/admin/autocomplete/", **search),
+            count_queries(admin_client, "/admin/autocomplete/", **sources),
+        ]
+
+    costs(0)  # the first request also reads what later ones find cached (content types, permissions)
+    few = costs(2)
+    assert costs(18) == few

@@ -1,5 +1,7 @@
 """The curators' workshop in the admin: roles, revert, duplicates, ending spans, changelist costs."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -208,3 +210,110 @@ def test_events_are_found_by_any_spelling_of_a_participant(client, editor):
     client.force_login(editor)
     page = client.get("/admin/events/event/?q=Масимов").content.decode()
     assert "Detained in Astana" in page
+
+
+def status_menu(page):
+    menu = re.search(r'<select name="status"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="(\w+)"', menu)
+
+
+@pytest.mark.parametrize(
+    ("groups", "status", "offered"),
+    [
+        (["Curator"], None, ["draft"]),
+        (["Curator"], "draft", ["draft"]),
+        # A curator fixes a typo in a published event; moving it is an editor's.
+        (["Curator"], "published", ["published"]),
+        (["Curator"], "retracted", ["retracted"]),
+        # Retracting asks for the reason on the event's own page, so not from the add form.
+        (["Curator", "Editor"], None, ["draft", "published"]),
+        (["Curator", "Editor"], "draft", ["draft", "published", "retracted"]),
+        (["Curator", "Editor"], "published", ["draft", "published", "retracted"]),
+    ],
+)
+def test_the_status_menu_offers_only_the_statuses_the_user_may_set(client, staff_in_groups, groups, status, offered):
+    client.force_login(staff_in_groups("karina", *groups))
+    if status is None:
+        url = "/admin/events/event/add/"
+    else:
+        url = f"/admin/events/event/{EventFactory(status=status, retraction_reason='Withdrawn.').pk}/change/"
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert status_menu(response.content.decode()) == offered
+
+
+def test_a_status_left_out_of_the_menu_and_posted_anyway_is_refused_with_the_reason(client, staff_in_groups):
+    from tests.events.test_admin import event_form
+
+    client.force_login(staff_in_groups("erlan", "Curator", "Editor"))
+    data = event_form(EventTypeFactory(), SourceFactory(), status="retracted", retraction_reason="Withdrawn.")
+
+    response = client.post("/admin/events/event/add/", data)
+
+    assert response.status_code == 200
+    assert "Only a recorded event can be retracted" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("groups", "status", "asked"),
+    [
+        (["Curator"], None, False),
+        (["Curator", "Editor"], None, False),
+        # Not retractable by this user: the field is not in the form at all.
+        (["Curator"], "draft", False),
+        (["Curator"], "published", False),
+        (["Curator"], "retracted", True),
+        # Retractable: in the form, shown by admin-event-status.js once the menu says Retracted.
+        (["Curator", "Editor"], "draft", True),
+        (["Curator", "Editor"], "retracted", True),
+    ],
+)
+def test_the_retraction_reason_is_asked_only_where_the_event_is_or_may_be_retracted(
+    client, staff_in_groups, groups, status, asked
+):
+    client.force_login(staff_in_groups("karina", *groups))
+    if status is None:
+        url = "/admin/events/event/add/"
+    else:
+        url = f"/admin/events/event/{EventFactory(status=status, retraction_reason='Withdrawn.').pk}/change/"
+
+    page = client.get(url).content.decode()
+
+    assert ('name="retraction_reason"' in page) is asked
+    # The script that shows and hides it is a file of ours (the CSP runs no inline script).
+    assert '<script src="/static/js/admin-event-status.js"></script>' in page
+
+
+def test_a_curator_may_save_a_published_event_without_a_retraction_reason_field(client, staff_in_groups):
+    citation = CitationFactory(event__status="published", event__title="Masimov detained")
+    event = citation.event
+    client.force_login(staff_in_groups("karina", "Curator"))
+    page = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'name="retraction_reason"' not in page
+    opened = re.search(r'name="opened_version" value="([^"]+)"', page).group(1)
+    data = {
+        "title": "Massimov detained",
+        "slug": event.slug,
+        "type": event.type.pk,
+        "date": event.date,
+        "status": "published",
+        "opened_version": opened,
+        "participations-TOTAL_FORMS": "0",
+        "participations-INITIAL_FORMS": "0",
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "1",
+        "citations-0-id": citation.pk,
+        "citations-0-event": event.pk,
+        "citations-0-source": citation.source.pk,
+        "citations-0-quote": citation.quote,
+        "citations-0-credibility": citation.credibility,
+    }
+
+    response = client.post(f"/admin/events/event/{event.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event.refresh_from_db()
+    assert (event.title, event.status) == ("Massimov detained", "published")

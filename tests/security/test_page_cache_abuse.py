@@ -210,13 +210,34 @@ def test_a_kept_answer_keeps_its_htmx_and_framing_headers():
     assert kept["X-Frame-Options"] == made["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("path", ["/", "/feeds/events/"])
+@pytest.mark.parametrize("path", ["/", "/feeds/events/", "/api/v1/events/"])
 def test_a_foreign_host_is_refused_even_when_the_page_is_kept(path):
-    EventFactory()
+    EventFactory(title="Kept event")
+    client = Client()
+    made = client.get(path)
+    assert made.status_code == 200
+
+    refused = client.get(path, HTTP_HOST="evil.test")
+    kept, queries = fetch(client, path)
+
+    assert refused.status_code == 400
+    assert b"Kept event" not in refused.content
+    assert (kept.status_code, kept.content, queries) == (200, made.content, 0)
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/events/"])
+def test_the_cache_checks_the_host_itself_before_it_serves(settings, path):
+    """Not only because CommonMiddleware asked first: were the cache moved before it, a foreign
+    Host would still get the 400 every fresh answer gets, never the kept page."""
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "django.middleware.common.CommonMiddleware"]
+    EventFactory(title="Kept event")
     client = Client()
     assert client.get(path).status_code == 200
 
-    assert client.get(path, HTTP_HOST="evil.test").status_code == 400
+    refused = client.get(path, HTTP_HOST="evil.test")
+
+    assert refused.status_code == 400
+    assert b"Kept event" not in refused.content
 
 
 def test_an_answer_is_kept_per_host(settings):
