@@ -268,7 +268,11 @@ def span_chart(rows, *, also=()):
     rows = list(rows)
     days = list(also)
     for _, _, span in rows:
-        days += [span.start_lower, span.start_upper, span.end_lower, span.end_upper, _confirmed(span)]
+        days += [span.start_lower, span.start_upper, span.end_lower, span.end_upper]
+        if _confirmed(span):
+            # A year past the latest report, so that the fade after it shows even when the
+            # report is recent.
+            days.append(_confirmed(span) + datetime.timedelta(days=365))
     axis = Axis.covering(days)
     bars = []
     roles = {}

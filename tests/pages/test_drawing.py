@@ -89,6 +89,10 @@ def test_a_faction_chart_colours_bars_by_role_and_its_legend_names_each_role_and
     # A start known within a range reads as one date, and an open span says when it was last seen.
     assert chart["bars"][1]["dates"] == "between Aug 2016 and Dec 2017 – 5 Jan 2022"
     assert chart["bars"][0]["dates"] == "start unknown – no known end, last confirmed 1 Aug 2017"
+    # The axis runs on a year past the latest report, so that the fade after it shows.
+    alone = span_chart(rows[:1])
+    assert alone["bars"][0]["confirmed"] < 50
+    assert alone["bars"][0]["fades"][-1]["width"] > 50
 
 
 def test_an_office_chart_has_no_roles_and_its_legend_only_what_it_draws():
