@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.dates import DatedModel, EDTFField, display
+from core.dates import DatedModel, EDTFField, display, display_span_end
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
@@ -355,7 +355,7 @@ class Span(KeyedModel, DatedModel, TimestampedModel):
 
     @property
     def start_display(self):
-        return display(self.start_date) if self.start_date else "start unknown"
+        return display_span_end(self.start_date) if self.start_date else "start unknown"
 
     @property
     def confirmed_display(self):
@@ -368,7 +368,7 @@ class Span(KeyedModel, DatedModel, TimestampedModel):
 
     @property
     def end_display(self):
-        return display(self.end_date) if self.end_date else "no known end"
+        return display_span_end(self.end_date) if self.end_date else "no known end"
 
     def clean(self):
         super().clean()

@@ -1,6 +1,6 @@
 """How sure a membership or tenure is on a given day, for the board and its comparison."""
 
-from core.dates import display
+from core.dates import display_span_end
 
 
 def doubt_on(span, day):
@@ -13,11 +13,11 @@ def doubt_on(span, day):
     if span.start_lower is None:
         return "start unknown"
     if span.start_upper and span.start_lower <= day < span.start_upper:
-        return f"began {display(span.start_date)}"
+        return f"began {display_span_end(span.start_date)}"
     if span.end_upper is None:
         return ""
     if span.end_lower and span.end_lower <= day <= span.end_upper and span.end_lower != span.end_upper:
-        return f"ended {display(span.end_date)}"
+        return f"ended {display_span_end(span.end_date)}"
     return ""
 
 

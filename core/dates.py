@@ -201,6 +201,36 @@ def display(text):
     return f"{_display_side(start)} - {_display_side(end)}"
 
 
+def display_span_end(text):
+    """One end of a span (a tenure's start, a membership's end) as one date, never as two.
+
+    A span's dates are shown "start – end"; an end known only within an interval would read
+    as three dates ("Aug 2016 - Dec 2017 – 5 Jan 2022"), so it reads "between Aug 2016 and
+    Dec 2017", "by Dec 2017" or "Aug 2016 or later". Other dates read as `display` has them.
+    """
+    text = (text or "").strip()
+    if "/" not in text:
+        return display(text)
+    start, end = text.split("/", 1)
+    if start in ("", ".."):
+        return f"by {_display_side(end)}" if end not in ("", "..") else "date unknown"
+    if end in ("", ".."):
+        return f"{_display_side(start)} or later"
+    start_match, end_match = _SIDE.match(start), _SIDE.match(end)
+    if (
+        start_match
+        and end_match
+        and start_match["year"] == end_match["year"]
+        and start_match["month"]
+        and end_match["month"]
+        and int(start_match["month"]) <= 12
+        and not (start_match["day"] or start_match["qualifier"])
+    ):
+        # Same year: "between Jun and Aug 2017".
+        return f"between {MONTHS[int(start_match['month'])]} and {_display_side(end)}"
+    return f"between {_display_side(start)} and {_display_side(end)}"
+
+
 def calendar_date(text, side="start"):
     """One side of an EDTF value as a plain calendar date, YYYY, YYYY-MM or YYYY-MM-DD.
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.dates import display, parse
+from core.dates import display, display_span_end, parse
 
 D = datetime.date
 
@@ -76,6 +76,27 @@ def test_invalid_edtf_message_names_the_value_and_the_forms():
 )
 def test_dates_read_as_people_write_them(text, shown):
     assert display(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2016-08/2017-12", "between Aug 2016 and Dec 2017"),
+        ("2017-06/2017-08", "between Jun and Aug 2017"),
+        ("2016/2017", "between 2016 and 2017"),
+        ("2017-08-15/2018-02", "between 15 Aug 2017 and Feb 2018"),
+        ("../2017-12", "by Dec 2017"),
+        ("/2017-12", "by Dec 2017"),
+        ("2016-08/..", "Aug 2016 or later"),
+        ("2016-08/", "Aug 2016 or later"),
+        ("2022-01-05", "5 Jan 2022"),
+        ("2016-09~", "c. Sep 2016"),
+    ],
+)
+def test_an_end_of_a_span_known_within_an_interval_reads_as_one_date(text, shown):
+    """ "Aug 2016 - Dec 2017 – 5 Jan 2022" read as three dates; the start is one of them."""
+    assert display_span_end(text) == shown
+    assert " - " not in display_span_end(text)
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ import math
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from actors.models import Membership
 from core.dates import MONTHS, display
 
-from ..axis import WIDTH, Axis, month_end, month_start
+from ..axis import BAR_LANE_HEIGHT, LANE_HEIGHT, Axis, month_end, month_start
 
 MAX_LANES = 10
 # Up to this many events, each has a mark of its own; beyond it, a mark stands for a month.
@@ -22,6 +23,8 @@ MAX_MONTHS = 48
 
 
 SHAPES = {0: "point", 1: "range", 2: "open"}
+# How far (per cent of the axis) the bar of an event known only by its end fades in from.
+OPEN_BAR = 4.5
 
 
 def event_axis(buckets, singles, types, *, query):
@@ -52,7 +55,8 @@ def event_axis(buckets, singles, types, *, query):
         rest = ordered[MAX_LANES - 1 :]
         other = {
             "slugs": [slug for lane in rest for slug in lane["slugs"]],
-            "name": f"{len(rest)} other types",
+            "name": "Other types",
+            "holds": sorted(lane["name"] for lane in rest),
             "count": sum(lane["count"] for lane in rest),
         }
         ordered = [*ordered[: MAX_LANES - 1], other]
@@ -62,8 +66,8 @@ def event_axis(buckets, singles, types, *, query):
         buckets = _merged(buckets, lane_of, yearly=yearly)
     days = [bucket["first"] or bucket["month"] for bucket in buckets] + [bucket["last"] for bucket in buckets]
     axis = Axis.covering(days)
-    for index, lane in enumerate(ordered):
-        lane.update({"y": axis.lane_y(index), "marks": []})
+    for lane in ordered:
+        lane.update({"y": LANE_HEIGHT // 2, "marks": []})
     for bucket in buckets:
         lane = lane_of[bucket["type__slug"]]
         lane["marks"].append(_event_mark(axis, bucket, query, lane["slugs"], yearly=yearly))
@@ -72,20 +76,47 @@ def event_axis(buckets, singles, types, *, query):
         # Widest bars first, underneath; dots last, on top.
         lane["marks"].sort(key=lambda mark: -(mark["bar"] or {"width": 0})["width"])
         lane["svg"] = format_html_join("\n", "{}", ((_mark_svg(mark, lane["y"]),) for mark in lane["marks"]))
+    marks = [mark for lane in ordered for mark in lane["marks"]]
+    ticks = axis.ticks()
     return {
         "lanes": ordered,
-        "ticks": axis.ticks(),
-        "height": axis.height(len(ordered)),
-        "width": WIDTH,
+        "ticks": ticks,
+        "grid": grid_svg(ticks, LANE_HEIGHT),
+        "lane_height": LANE_HEIGHT,
         "total": sum(lane["count"] for lane in ordered),
+        # What the legend explains: only what this axis draws.
+        "shows": {
+            "point": any(mark["shape"] == "point" for mark in marks),
+            "range": any(mark["shape"] == "range" for mark in marks),
+            "open": any(mark["shape"] == "open" for mark in marks),
+            "many": any(mark["count"] > 1 for mark in marks),
+            "draft": any(mark["draft"] for mark in marks),
+            "yearly": yearly,
+        },
+        "other": next((lane for lane in ordered if lane.get("holds")), None),
     }
+
+
+def grid_svg(ticks, height):
+    """The year lines of one lane, drawn once and repeated in every lane of an axis."""
+    return format_html_join(
+        "", '<line class="tick" x1="{}%" x2="{}%" y1="0" y2="{}"/>', ((t["x"], t["x"], height) for t in ticks)
+    )
+
+
+# Dots are sized in pixels, placed in per cent: the pixels in one per cent of a wide plot.
+PIXELS_PER_PERCENT = 8
 
 
 def _nudge(marks):
     """Lift or drop a dot that would sit on a neighbour's, so that each can be seen and clicked."""
     placed = []
     for mark in sorted(marks, key=lambda mark: mark["cx"]):
-        near = [other for other in placed[-6:] if abs(mark["cx"] - other["cx"]) < mark["r"] + other["r"]]
+        near = [
+            other
+            for other in placed[-6:]
+            if abs(mark["cx"] - other["cx"]) * PIXELS_PER_PERCENT < mark["r"] + other["r"]
+        ]
         taken = {other["dy"] for other in near}
         mark["dy"] = next((dy for dy in (0, -7, 7, -3, 3) if dy not in taken), 0)
         placed.append(mark)
@@ -164,11 +195,11 @@ def _event_mark(axis, bucket, query, types, *, yearly):
         label = f"{count} × {bucket['type__name']}, {month_label}"
     if bucket["shape"] == "range":
         bar = axis.bar(bucket["first"], bucket["last"])
-        bar["width"] = max(bar["width"], 4)
+        bar["width"] = max(bar["width"], 0.5)
     elif bucket["shape"] == "open":
         # Known only by its end: a bar that fades in from the left and stops at the end.
         end = axis.x(bucket["last"])
-        bar = {"x": max(end - 36, axis.x(axis.first)), "width": min(36, end - axis.x(axis.first)) or 3}
+        bar = {"x": round(max(end - OPEN_BAR, 0), 2), "width": round(min(OPEN_BAR, end), 2) or 0.4}
     else:
         bar = None
     last_day = month.replace(month=12, day=31) if yearly else month_end(month)
@@ -198,12 +229,12 @@ def _mark_svg(mark, y):
     bar = mark["bar"]
     if mark["shape"] == "range":
         shape = format_html(
-            '<rect class="range" x="{}" y="{}" width="{}" height="8" rx="4"/>', bar["x"], y - 4, bar["width"]
+            '<rect class="range" x="{}%" y="{}" width="{}%" height="8" rx="4"/>', bar["x"], y - 4, bar["width"]
         )
     elif mark["shape"] == "open":
         shape = format_html(
-            '<rect class="open" x="{}" y="{}" width="{}" height="8" fill="url(#fade-in)"/>'
-            '<path class="open-arrow" d="M{} {} l6 -5 v10 z"/>',
+            '<rect class="open" x="{}%" y="{}" width="{}%" height="8" fill="url(#event-fade-in)"/>'
+            '<use class="open-arrow" href="#event-open-arrow" x="{}%" y="{}"/>',
             bar["x"],
             y - 4,
             bar["width"],
@@ -213,7 +244,7 @@ def _mark_svg(mark, y):
     else:
         shape = ""
     return format_html(
-        '<a href="{}" class="mark mark-{}{}" aria-label="{}"><title>{}</title>{}<circle cx="{}" cy="{}" r="{}"/></a>',
+        '<a href="{}" class="mark mark-{}{}" aria-label="{}"><title>{}</title>{}<circle cx="{}%" cy="{}" r="{}"/></a>',
         mark["href"],
         mark["shape"],
         " mark-draft" if mark["draft"] else "",
@@ -230,22 +261,53 @@ def span_chart(rows, *, also=()):
     """Bars on one axis for spans (memberships, tenures): `rows` are (label, href, span) triples.
 
     `also` are more days the axis must cover (the page's events), so spans whose ends are
-    unknown are drawn against the years the record speaks of, not against today.
+    unknown are drawn against the years the record speaks of, not against today. A
+    membership's bar is coloured by its role; an open span is solid up to its latest report
+    (`last_confirmed`, from `SpanQuerySet.with_last_confirmed()`) and fades after it.
     """
     rows = list(rows)
     days = list(also)
     for _, _, span in rows:
         days += [span.start_lower, span.start_upper, span.end_lower, span.end_upper]
+        if _confirmed(span):
+            # A year past the latest report, so that the fade after it shows even when the
+            # report is recent.
+            days.append(_confirmed(span) + datetime.timedelta(days=365))
     axis = Axis.covering(days)
     bars = []
-    for index, (label, href, span) in enumerate(rows):
-        bars.append(
-            {
-                "label": label,
-                "href": href,
-                "y": axis.lane_y(index),
-                "dates": f"{span.start_display} – {span.end_display}",
-                **axis.span(span.start_lower, span.start_upper, span.end_lower, span.end_upper),
-            }
+    roles = {}
+    for label, href, span in rows:
+        role = getattr(span, "role", "")
+        if role:
+            roles[role] = span.get_role_display()
+        dates = f"{span.start_display} – {span.end_display}"
+        if _confirmed(span):
+            dates += f", last confirmed {span.confirmed_display}"
+        drawn = axis.span(
+            span.start_lower, span.start_upper, span.end_lower, span.end_upper, confirmed=_confirmed(span)
         )
-    return {"bars": bars, "ticks": axis.ticks(), "height": axis.height(len(bars)), "width": WIDTH}
+        bars.append({"label": label, "href": href, "role": role, "dates": dates, **drawn})
+    ticks = axis.ticks()
+    fades = {fade["towards"] for bar in bars for fade in bar["fades"]}
+    return {
+        "bars": bars,
+        "ticks": ticks,
+        "grid": grid_svg(ticks, BAR_LANE_HEIGHT),
+        "lane_height": BAR_LANE_HEIGHT,
+        "middle": BAR_LANE_HEIGHT // 2,
+        # What the legend explains: only what this chart draws.
+        "shows": {
+            "solid": any(bar["solid"] for bar in bars),
+            "both": "both" in fades,
+            "left": "left" in fades,
+            "right": "right" in fades,
+            "confirmed": any(bar["confirmed"] is not None for bar in bars),
+        },
+        # Roles in the order the model lists them; each has its colour in the stylesheet (.role-<value>).
+        "roles": [(role, roles[role]) for role in Membership.Role.values if role in roles],
+    }
+
+
+def _confirmed(span):
+    """The latest report of an open span, or None (a closed span needs none: its end is known)."""
+    return getattr(span, "last_confirmed", None) if not span.end_date else None

@@ -134,7 +134,7 @@ def test_the_filter_narrows_the_list_and_the_axis(client):
     page = client.get("/?actor=person-a").content.decode()
     assert "Arrest of A" in page and "Trial of B" not in page
     assert f'href="{arrest.event.get_absolute_url()}" class="mark' in page
-    assert "Trial</text>" not in page and "Trial <tspan" not in page
+    assert '<span class="lane-name">Arrest <' in page and '<span class="lane-name">Trial <' not in page
     # Unknown slugs are a form error naming them (issue #12), not an empty list.
     unknown = client.get("/?actor=nobody&type=zzz")
     assert unknown.status_code == 400
