@@ -251,6 +251,15 @@ class Faction(TimestampedModel):
         return reverse("actors:faction-detail", args=[self.slug])
 
 
+def meets(start, end, *, prefix=""):
+    """The condition that a span's known dates meet the window [start, end]; an unknown start
+    or end meets everything. `prefix` names the span's fields from another model's rows
+    ("membership_" for annotations `membership_start_lower` and `membership_end_upper`)."""
+    return (Q(**{f"{prefix}start_lower__lte": end}) | Q(**{f"{prefix}start_lower__isnull": True})) & (
+        Q(**{f"{prefix}end_upper__gte": start}) | Q(**{f"{prefix}end_upper__isnull": True})
+    )
+
+
 class SpanQuerySet(models.QuerySet):
     """Rows with a start and an end date: memberships and tenures."""
 
@@ -260,10 +269,7 @@ class SpanQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         """Rows whose known span meets the window [start, end] (dates or query expressions);
         an unknown start or end meets everything."""
-        return self.filter(
-            Q(start_lower__lte=end) | Q(start_lower__isnull=True),
-            Q(end_upper__gte=start) | Q(end_upper__isnull=True),
-        )
+        return self.filter(meets(start, end))
 
     def at(self, day):
         """Rows that may be current on `day`: started by then, and not known to have ended before."""

@@ -4,11 +4,8 @@
 queryset; check `.is_valid()` (or read `.errors`) before using `.qs`.
 """
 
-import datetime
-
 import django_filters
-from django.db.models import DateField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 
 from actors.models import Actor, Faction, Membership
 from actors.names import query_tokens
@@ -16,7 +13,7 @@ from core.models import Tombstone
 from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 
 from .models import Event, EventType, Participation, Source
-from .models.event import sees_unpublished
+from .models.event import event_window, sees_unpublished
 
 MAX_WORDS = 10
 
@@ -87,9 +84,7 @@ class EventFilterSet(SyncFilterSet):
 
     def filter_faction(self, queryset, name, value):
         # A membership counts when its known span meets the event's; unknown ends meet everything.
-        event_start = Coalesce(OuterRef(OuterRef("date_start")), Value(datetime.date.min), output_field=DateField())
-        event_end = Coalesce(OuterRef(OuterRef("date_end")), Value(datetime.date.max), output_field=DateField())
-        memberships = Membership.objects.overlapping(event_start, event_end).filter(
+        memberships = Membership.objects.overlapping(*event_window(lambda name: OuterRef(OuterRef(name)))).filter(
             actor=OuterRef("actor"), faction__slug__in=value
         )
         participants = Participation.objects.filter(Exists(memberships), event=OuterRef("pk"))

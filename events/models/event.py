@@ -11,7 +11,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor
+from actors.models import Actor, meets
 from actors.names import fold
 from core.dates import DatedModel, EDTFField, display
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
@@ -40,6 +40,24 @@ def linked_shown_since(when, link):
         .values("status")[:1]
     )
     return Q(**{f"{link}__status": Event.Status.PUBLISHED}) | Q(Exact(Subquery(status_then), Event.Status.PUBLISHED))
+
+
+def event_window(ref=F):
+    """An event's dates as a window for a membership to meet (`actors.models.meets`): its date
+    range, with an unknown start or end open. `ref` reads the event's fields (F, or an OuterRef
+    from a subquery)."""
+    return (
+        Coalesce(ref("date_start"), Value(datetime.date.min), output_field=models.DateField()),
+        Coalesce(ref("date_end"), Value(datetime.date.max), output_field=models.DateField()),
+    )
+
+
+# What an axis lane may stand for, and the relation that puts an event in it.
+LANE_FIELDS = {
+    "type": "type_id",
+    "person": "participations__actor_id",
+    "faction": "participations__actor__memberships__faction_id",
+}
 
 
 class EventQuerySet(models.QuerySet):
@@ -134,14 +152,40 @@ class EventQuerySet(models.QuerySet):
             models.Prefetch("citations", Citation.objects.select_related("source").order_by("pk")),
         )
 
-    def axis_buckets(self):
-        """The events counted per type, year, month (of `sort_date`) and shape, in one GROUP BY.
+    def with_lane(self, by):
+        """One row per event and `lane` it belongs in, `by` its "type", a "person" who took
+        part (an organisation is no person), or a "faction" one of them was a member of at the time (by the dates known, as
+        the `faction` filter reads them). An event with no one on record, or no one in a
+        faction then, has no row; one with people of two factions has two."""
+        if by == "type":
+            return self.annotate(lane=F("type_id"))
+        rows = self.annotate(lane=F(LANE_FIELDS[by]))
+        if by == "person":
+            # An alias, so that the condition reads the very participant who is the lane.
+            rows = rows.alias(lane_kind=F("participations__actor__kind")).filter(lane_kind=Actor.Kind.PERSON)
+        if by == "faction":
+            # Aliases, so that the condition meets the very membership whose faction is the lane.
+            rows = rows.alias(
+                membership_start_lower=F("participations__actor__memberships__start_lower"),
+                membership_end_upper=F("participations__actor__memberships__end_upper"),
+            ).filter(meets(*event_window(), prefix="membership_"))
+        return rows.filter(lane__isnull=False)
+
+    def without_lane(self, by):
+        """The events that `with_lane(by)` leaves out."""
+        return self.exclude(pk__in=Event.objects.with_lane(by).values("pk"))
+
+    def axis_buckets(self, by="type"):
+        """The events counted per lane (`with_lane(by)`), year, month (of `sort_date`) and shape,
+        in one GROUP BY.
 
         A shape is 0, a point (known within a month), 1, a range (spread over more than a
         month) or 2, open (no known start: placed by its end). `first`/`last` are the group's
         widest bounds. Undated events are left out: they have no place on an axis. Every key
         is an integer and the groups come unordered, so PostgreSQL hashes them in memory.
+        Events are counted once per lane, however many of its people took part.
         """
+        once = by != "type"
         wide = ExpressionWrapper(F("date_start") + datetime.timedelta(days=31), output_field=models.DateField())
         shape = Case(
             When(date_start__isnull=True, then=Value(2)),
@@ -152,13 +196,14 @@ class EventQuerySet(models.QuerySet):
         return (
             self.order_by()
             .filter(sort_date__isnull=False)
+            .with_lane(by)
             .annotate(year=ExtractYear("sort_date"), month=ExtractMonth("sort_date"), shape=shape)
-            .values("type_id", "year", "month", "shape")
+            .values("lane", "year", "month", "shape")
             .annotate(
-                count=Count("pk"),
+                count=Count("pk", distinct=once),
                 first=Min("date_start"),
                 last=Max("date_end"),
-                drafts=Count("pk", filter=~Q(status="published")),
+                drafts=Count("pk", filter=~Q(status="published"), distinct=once),
             )
         )
 
@@ -167,7 +212,7 @@ class EventQuerySet(models.QuerySet):
         return (
             self.order_by()
             .filter(sort_date__isnull=False)
-            .values("slug", "title", "status", "date", "date_start", "date_end", "sort_date", "type_id")[:limit]
+            .values("pk", "slug", "title", "status", "date", "date_start", "date_end", "sort_date", "type_id")[:limit]
         )
 
 

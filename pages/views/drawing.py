@@ -6,7 +6,9 @@ these functions only place them on a `core.axis.Axis`, so templates draw without
 
 import datetime
 import math
+from dataclasses import dataclass
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -25,42 +27,81 @@ MAX_MONTHS = 48
 SHAPES = {0: "point", 1: "range", 2: "open"}
 # How far (per cent of the axis) the bar of an event known only by its end fades in from.
 OPEN_BAR = 4.5
+# A mark of a lane standing for more than this many factions or people links to its period
+# alone: the address would otherwise name them all.
+MAX_NARROWED = 20
 
 
-def event_axis(buckets, singles, types, *, query):
-    """The filtered events on an axis, one lane per event type (the rarest types share one).
+@dataclass(frozen=True)
+class LaneKind:
+    """What the lanes of an event axis stand for (`EventQuerySet.with_lane`)."""
 
-    `buckets` come from `EventQuerySet.axis_buckets()`; `query` is the page's filter (a
-    QueryDict), which a mark standing for several events narrows to its types and period.
-    `singles` are up to `MAX_SINGLES + 1` events (`EventQuerySet.axis_marks()`): when they
-    are all there is, each gets a mark of its own. Otherwise a mark stands for a month, or
-    a year when the result spans more than `MAX_MONTHS` months, so there are never more
-    than lanes x periods x shapes marks, whatever the number of events.
+    param: str  # the timeline's filter that narrows to a lane
+    plural: str
+    alone: str  # the lane of events in none ("No faction on record"), if there can be one
+    counted: str  # a mark standing for several events: "3 × Arrest", "3 events of Old Guard"
+
+    def label(self, count, name):
+        return self.counted.format(count=count, name=name, events=f"event{pluralize(count)}")
+
+
+LANE_KINDS = {
+    "type": LaneKind("type", "types", "", "{count} × {name}"),
+    "faction": LaneKind("faction", "factions", "No faction on record", "{count} {events} of {name}"),
+    "person": LaneKind("actor", "people", "No person on record", "{count} {events} with {name}"),
+}
+
+
+def event_axis(buckets, singles, lanes, *, by="type", query, total=None):
+    """The filtered events on an axis, one lane per type, faction or person (`by`); the
+    rarest share one lane, and events in none (no one on record) have one of their own.
+
+    `buckets` come from `EventQuerySet.axis_buckets(by)` (and `without_lane(by)`'s, with lane
+    None); `lanes` names each lane key: {key: (slug, name)}. `singles` are up to
+    `MAX_SINGLES + 1` events (`EventQuerySet.axis_marks()`), each with the `lanes` it is in:
+    when they are all there is, each gets a mark of its own in each of its lanes. Otherwise a
+    mark stands for a month, or a year when the result spans more than `MAX_MONTHS` months,
+    so there are never more than lanes x periods x shapes marks, whatever the number of events.
+    `query` is the page's filter (a QueryDict), which a mark standing for several events
+    narrows to its lane and period. `total` is the number of events drawn, where one may be
+    in several lanes.
     """
-    types = {event_type.pk: event_type for event_type in types}
+    kind = LANE_KINDS[by]
     # Both queries always run, so a page makes as many queries for 5 events as for 500.
     buckets, singles = list(buckets), list(singles)
     if len(singles) <= MAX_SINGLES:
-        buckets = [_single(event, types[event["type_id"]]) for event in singles]
+        buckets = [_single(event, key) for event in singles for key in event["lanes"]]
     else:
-        buckets = [_bucket(row, types[row["type_id"]]) for row in buckets]
+        buckets = [_bucket(row) for row in buckets]
     totals = {}
     for bucket in buckets:
-        slug = bucket["type__slug"]
-        totals.setdefault(slug, {"slugs": [slug], "name": bucket["type__name"], "count": 0})
-        totals[slug]["count"] += bucket["count"]
+        key = bucket["lane"]
+        slug, name = lanes[key] if key is not None else (None, kind.alone)
+        totals.setdefault(key, {"keys": [key], "slugs": [slug] if slug else [], "name": name, "count": 0})
+        totals[key]["count"] += bucket["count"]
+    alone = [totals.pop(None)] if None in totals else []
     ordered = sorted(totals.values(), key=lambda lane: (-lane["count"], lane["name"]))
-    if len(ordered) > MAX_LANES:
-        # The rarest types share one lane, so the axis stays a glance tall.
-        rest = ordered[MAX_LANES - 1 :]
+    room = MAX_LANES - len(alone)
+    if len(ordered) > room:
+        # The rarest share one lane, so the axis stays a glance tall.
+        rest = ordered[room - 1 :]
         other = {
+            "keys": [key for lane in rest for key in lane["keys"]],
             "slugs": [slug for lane in rest for slug in lane["slugs"]],
-            "name": "Other types",
-            "holds": sorted(lane["name"] for lane in rest),
+            "name": f"Other {kind.plural}",
+            # Named in the lane (the first few) and in the legend (all whose names are known).
+            "holds": sorted(lane["name"] for lane in rest if lane["name"]),
+            "held": len(rest),
             "count": sum(lane["count"] for lane in rest),
         }
-        ordered = [*ordered[: MAX_LANES - 1], other]
-    lane_of = {slug: lane for lane in ordered for slug in lane["slugs"]}
+        other["first"] = other["holds"][:3]
+        other["beyond_first"] = other["held"] - len(other["first"])
+        other["beyond_holds"] = other["held"] - len(other["holds"])
+        ordered = [*ordered[: room - 1], other]
+    ordered += alone
+    lane_of = {key: lane for lane in ordered for key in lane["keys"]}
+    for lane in ordered:
+        lane["narrowed"] = _narrowed(query, kind, lane)
     yearly = len(singles) > MAX_SINGLES and len({bucket["month"] for bucket in buckets}) > MAX_MONTHS
     if len(singles) > MAX_SINGLES:
         buckets = _merged(buckets, lane_of, yearly=yearly)
@@ -69,8 +110,8 @@ def event_axis(buckets, singles, types, *, query):
     for lane in ordered:
         lane.update({"y": LANE_HEIGHT // 2, "marks": []})
     for bucket in buckets:
-        lane = lane_of[bucket["type__slug"]]
-        lane["marks"].append(_event_mark(axis, bucket, query, lane["slugs"], yearly=yearly))
+        lane = lane_of[bucket["lane"]]
+        lane["marks"].append(_event_mark(axis, bucket, lane, kind, yearly=yearly))
     for lane in ordered:
         _nudge(lane["marks"])
         # Widest bars first, underneath; dots last, on top.
@@ -83,7 +124,9 @@ def event_axis(buckets, singles, types, *, query):
         "ticks": ticks,
         "grid": grid_svg(ticks, LANE_HEIGHT),
         "lane_height": LANE_HEIGHT,
-        "total": sum(lane["count"] for lane in ordered),
+        "total": sum(lane["count"] for lane in ordered) if total is None else total,
+        "by": by,
+        "plural": kind.plural,
         # What the legend explains: only what this axis draws.
         "shows": {
             "point": any(mark["shape"] == "point" for mark in marks),
@@ -92,9 +135,20 @@ def event_axis(buckets, singles, types, *, query):
             "many": any(mark["count"] > 1 for mark in marks),
             "draft": any(mark["draft"] for mark in marks),
             "yearly": yearly,
+            "shared": by != "type" and sum(lane["count"] for lane in ordered) > (total or 0),
         },
         "other": next((lane for lane in ordered if lane.get("holds")), None),
     }
+
+
+def _narrowed(query, kind, lane):
+    """The page's filter narrowed to `lane` (a period is added per mark), as a QueryDict."""
+    narrowed = query.copy()
+    for name in ("cursor", "date_after", "date_before"):
+        narrowed.pop(name, None)
+    if lane["slugs"] and len(lane["slugs"]) <= MAX_NARROWED:
+        narrowed.setlist(kind.param, lane["slugs"])
+    return narrowed
 
 
 def grid_svg(ticks, height):
@@ -123,15 +177,15 @@ def _nudge(marks):
 
 
 def _merged(buckets, lane_of, *, yearly):
-    """Buckets of one lane, period and shape merged: the rare types' lane, and years if `yearly`."""
+    """Buckets of one lane, period and shape merged: the rare lanes' lane, and years if `yearly`."""
     merged = {}
     for bucket in buckets:
-        lane = lane_of[bucket["type__slug"]]
+        lane = lane_of[bucket["lane"]]
         period = bucket["month"].replace(month=1) if yearly else bucket["month"]
-        key = (lane["slugs"][0], period, bucket["shape"])
+        key = (lane["keys"][0], period, bucket["shape"])
         into = merged.get(key)
         if into is None:
-            merged[key] = {**bucket, "month": period, "type__name": lane["name"]}
+            merged[key] = {**bucket, "month": period}
             continue
         into["count"] += bucket["count"]
         into["drafts"] += bucket["drafts"]
@@ -140,19 +194,13 @@ def _merged(buckets, lane_of, *, yearly):
     return list(merged.values())
 
 
-def _bucket(row, event_type):
-    """A row of `axis_buckets()` with its type's names and its month as a date."""
-    return {
-        **row,
-        "type__slug": event_type.slug,
-        "type__name": event_type.name,
-        "month": datetime.date(row["year"], row["month"], 1),
-        "shape": SHAPES[row["shape"]],
-    }
+def _bucket(row):
+    """A row of `axis_buckets()` with its month as a date and its shape's name."""
+    return {**row, "month": datetime.date(row["year"], row["month"], 1), "shape": SHAPES[row["shape"]]}
 
 
-def _single(event, event_type):
-    """One event in the shape of a bucket of one."""
+def _single(event, lane):
+    """One event in the shape of a bucket of one, in `lane`."""
     start, end = event["date_start"], event["date_end"]
     if start is None:
         shape = "open"
@@ -161,8 +209,7 @@ def _single(event, event_type):
     else:
         shape = "point"
     return {
-        "type__slug": event_type.slug,
-        "type__name": event_type.name,
+        "lane": lane,
         "month": (start or end or event["sort_date"]).replace(day=1),
         "shape": shape,
         "count": 1,
@@ -176,7 +223,7 @@ def _single(event, event_type):
     }
 
 
-def _event_mark(axis, bucket, query, types, *, yearly):
+def _event_mark(axis, bucket, lane, kind, *, yearly):
     month = bucket["month"]
     month_label = str(month.year) if yearly else f"{MONTHS[month.month]} {month.year}"
     count = bucket["count"]
@@ -184,15 +231,12 @@ def _event_mark(axis, bucket, query, types, *, yearly):
         href = reverse("events:event-detail", args=[bucket["slug"]])
         label = f"{bucket['title']} ({bucket.get('when') or month_label})"
     else:
-        narrowed = query.copy()
-        for name in ("cursor", "type", "date_after", "date_before"):
-            narrowed.pop(name, None)
-        narrowed.setlist("type", types)
+        narrowed = lane["narrowed"].copy()
         narrowed["date_after"] = narrowed["date_before"] = (
             f"{month.year:04d}" if yearly else f"{month.year:04d}-{month.month:02d}"
         )
         href = "?" + narrowed.urlencode()
-        label = f"{count} × {bucket['type__name']}, {month_label}"
+        label = f"{kind.label(count, lane['name'])}, {month_label}"
     if bucket["shape"] == "range":
         bar = axis.bar(bucket["first"], bucket["last"])
         bar["width"] = max(bar["width"], 0.5)

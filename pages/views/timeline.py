@@ -21,12 +21,16 @@ from events.filters import EventFilterSet
 from events.models import Event, EventType
 from events.models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
 
-from .drawing import MAX_SINGLES, event_axis
+from .drawing import LANE_KINDS, MAX_SINGLES, event_axis
 
 PAGE_SIZE = 50
 MAX_RESOLVED = 20
 ORDERINGS = {"-date": REVERSE_CHRONOLOGICAL, "date": CHRONOLOGICAL}
 DEFAULT_ORDERING = "-date"  # analysts read the newest first; the form offers the other way
+DEFAULT_LANES = "type"
+# The people's lanes name the busiest few (and those as busy); the rest share one lane.
+NAMED_PEOPLE = 12
+MAX_NAMED_PEOPLE = 200
 # The API's messages name its parameters; the page names its inputs by the labels beside them.
 IN_READERS_WORDS = {
     "reversed_window": "“To date” (%(before)s) is earlier than “From date” (%(after)s): no event lies between.",
@@ -95,7 +99,7 @@ def month_groups(events):
     return years
 
 
-@page_cache.query_parameters(*EventFilterSet.base_filters, "cursor", "who", "in_faction")
+@page_cache.query_parameters(*EventFilterSet.base_filters, "cursor", "who", "in_faction", "lanes")
 def timeline(request):
     factions = list(Faction.objects.order_by("name").only("slug", "name"))
     data = request.GET.copy()
@@ -110,6 +114,9 @@ def timeline(request):
     valid = filterset.is_valid()
     errors = {**readers_errors(filterset.form), **errors}
     types = list(EventType.objects.order_by("name").only("slug", "name"))
+    by = data.get("lanes") or DEFAULT_LANES
+    if by not in LANE_KINDS:
+        errors["lanes"] = ["Lanes are by type, faction or person."]
     events, next_cursor, axis = [], None, None
     if not errors:
         keys = ORDERINGS[filterset.form.cleaned_data["ordering"] or DEFAULT_ORDERING]
@@ -118,7 +125,7 @@ def timeline(request):
         except ValueError:
             errors["cursor"] = ["This page's link is damaged: start again from the first page."]
         else:
-            axis = event_axis(filterset.qs.axis_buckets(), filterset.qs.axis_marks(MAX_SINGLES + 1), types, query=data)
+            axis = events_on_axis(filterset.qs, by, types, factions, query=data)
     selected_actors = {
         a.slug: a for a in Actor.objects.filter(slug__in=data.getlist("actor")[:50]).only("slug", "name")
     }
@@ -134,6 +141,7 @@ def timeline(request):
         "next_query": _with(query, cursor=next_cursor) if next_cursor else None,
         "is_later_page": bool(data.get("cursor")),
         "axis": axis,
+        "lanes": by,
         "types": types,
         "chosen_types": set(data.getlist("type")),
         "factions": factions,
@@ -163,6 +171,45 @@ def timeline(request):
     if partial:
         response["HX-Push-Url"] = f"{request.path}?{data.urlencode()}"
     return response
+
+
+def events_on_axis(events, by, types, factions, *, query):
+    """The filtered `events` drawn on an axis with lanes `by` type, faction or person.
+
+    A fixed number of queries whatever the number of events: the lanes' buckets, the events
+    with no lane, up to `MAX_SINGLES + 1` events and the lanes each is in, and the names of
+    the busiest people.
+    """
+    singles = list(events.axis_marks(MAX_SINGLES + 1))
+    by_type = list(events.axis_buckets())
+    total = sum(row["count"] for row in by_type)
+    if by == "type":
+        for event in singles:
+            event["lanes"] = [event["type_id"]]
+        return event_axis(by_type, singles, {t.pk: (t.slug, t.name) for t in types}, query=query, total=total)
+    buckets = list(events.axis_buckets(by)) + [{**row, "lane": None} for row in events.without_lane(by).axis_buckets()]
+    lanes_of = {}
+    in_lanes = Event.objects.filter(pk__in=[event["pk"] for event in singles]).with_lane(by)
+    for pk, lane in in_lanes.values_list("pk", "lane").distinct():
+        lanes_of.setdefault(pk, []).append(lane)
+    for event in singles:
+        event["lanes"] = lanes_of.get(event["pk"], [None])
+    if by == "faction":
+        names = {f.pk: (f.slug, f.name) for f in factions}
+    else:
+        counts = {}
+        for row in buckets:
+            counts[row["lane"]] = counts.get(row["lane"], 0) + row["count"]
+        people = sorted((key for key in counts if key is not None), key=lambda key: -counts[key])
+        # Everyone as busy as the busiest few is named, so that ties are ordered by name.
+        least = counts[people[NAMED_PEOPLE - 1]] if len(people) >= NAMED_PEOPLE else 0
+        named = [key for key in people if counts[key] >= least][:MAX_NAMED_PEOPLE]
+        names = dict.fromkeys(people, (None, ""))
+        names.update(
+            (pk, (slug, name))
+            for pk, slug, name in Actor.objects.filter(pk__in=named).values_list("pk", "slug", "name")
+        )
+    return event_axis(buckets, singles, names, by=by, query=query, total=total)
 
 
 def _with(query, **values):

@@ -106,7 +106,7 @@ def test_an_office_chart_has_no_roles_and_its_legend_only_what_it_draws():
 def _event(number, type_id):
     day = D(2000 + number % 20, 1 + number % 12, 1)
     return {
-        "type_id": type_id,
+        "lanes": [type_id],
         "date_start": day,
         "date_end": day,
         "sort_date": day,
@@ -121,7 +121,7 @@ def test_the_rare_types_lane_names_the_types_it_holds_and_the_legend_lists_them(
     types = [SimpleNamespace(pk=n, slug=f"type-{n}", name=f"Type {n:02d}") for n in range(MAX_LANES + 3)]
     # Type n has n + 1 events, so the rarest are types 0 to 3.
     singles = [_event(n * 100 + k, n) for n in range(len(types)) for k in range(n + 1)]
-    axis = event_axis([], singles, types, query=QueryDict())
+    axis = event_axis([], singles, {t.pk: (t.slug, t.name) for t in types}, query=QueryDict())
     other = axis["lanes"][-1]
     assert len(axis["lanes"]) == MAX_LANES
     assert other["name"] == "Other types"

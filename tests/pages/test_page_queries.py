@@ -69,6 +69,8 @@ PAGES = [
     "/",
     "/?ordering=date&q=event&date_after=2016&date_before=2018&faction=hub-faction&type=arrest",
     "/?actor=hub",
+    "/?lanes=faction",
+    "/?lanes=person&faction=hub-faction",
     "/actors/",
     "/actors/?q=actor",
     "/factions/",
