@@ -244,8 +244,11 @@ def written_history(marks):
             yield model.instance_type, HISTORY_VERBS[verb], user
 
 
-def test_every_admin_door_lets_each_role_do_only_what_it_may(records):
+# One test per role, so that the suite's workers share the doors.
+@pytest.mark.parametrize("role", [*ROLES, "superuser"])
+def test_every_admin_door_lets_each_role_do_only_what_it_may(records, role):
     superuser = records["superuser"]
+    records = {role: records[role]}
     found = list(doors(superuser))
     kinds = {what.split(" ", 1)[1].split(" ")[0] for what in (door[0] for door in found)}
     assert {"change", "add", "revert", "delete", "action"} <= kinds, kinds
@@ -273,7 +276,7 @@ def test_every_admin_door_lets_each_role_do_only_what_it_may(records):
             if role == "superuser" and superuser_writes and not wrote:
                 problems.append(f"superuser {what}: wrote nothing ({response.status_code}), so the body proves nothing")
     assert problems == [], "\n".join(problems)
-    assert len(found) * len(records) > 300
+    assert len(found) > 60
     if os.environ.get("KZWATCH_PRINT_MATRIX"):
         roles = list(records)
         print(f"\n{len(found)} doors x {len(roles)} roles = {len(found) * len(roles)} requests")
