@@ -154,9 +154,10 @@ class EventQuerySet(models.QuerySet):
 
     def with_lane(self, by):
         """One row per event and `lane` it belongs in, `by` its "type", a "person" who took
-        part (an organisation is no person), or a "faction" one of them was a member of at the time (by the dates known, as
-        the `faction` filter reads them). An event with no one on record, or no one in a
-        faction then, has no row; one with people of two factions has two."""
+        part (an organisation is no person), or a "faction" one of them was a member of at
+        the time (by the dates known, as the `faction` filter reads them). An event with no
+        one on record, or no one in a faction then, has no row; one with people of two
+        factions has two."""
         if by == "type":
             return self.annotate(lane=F("type_id"))
         rows = self.annotate(lane=F(LANE_FIELDS[by]))
