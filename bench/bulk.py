@@ -1,7 +1,7 @@
 """`bulk_import`: 10,000 events, each with two participants and a citation, written through the
 import path, against the same rows written with `COPY`.
 
-The import path is `events.imports.events_import`, given the rows as a CSV or JSON file gives
+The import path is `exchange.imports.events_import`, given the rows as a CSV or JSON file gives
 them (types, actors, roles and sources named by slug): it looks them up, checks every row and
 writes the new events in bulk with their history rows. Both sides roll back when done, so the
 database holds the same record before and after and every repetition writes the same rows.
@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from actors.models import Actor
 from actors.names import fold
 from core.models import new_record_key
-from events.imports import events_import
 from events.models import Citation, EventType, ParticipantRole, Source
+from exchange.imports import events_import
 
 IMPORT_SLUG = "bench-import"
 CREDIBILITY = Citation._meta.get_field("credibility").default

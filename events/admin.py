@@ -21,7 +21,6 @@ from core.models import Tombstone
 from core.services import unique_slug
 
 from .admin_filters import DateRangeFilter, FactionFilter, ParticipantFilter
-from .admin_import import EventImportAdminMixin
 from .models import Citation, Event, EventType, ParticipantRole, Participation, Source
 from .models.event import REVERSE_CHRONOLOGICAL
 from .services import (
@@ -183,7 +182,7 @@ def end_open_spans(modeladmin, request, queryset):
 
 
 @admin.register(Event)
-class EventAdmin(EventImportAdminMixin, HistoryAdmin):
+class EventAdmin(HistoryAdmin):
     form = EventAdminForm
     list_display = ["title", "when", "type", "status", "updated_at"]
     list_filter = [

@@ -1,38 +1,23 @@
-"""JSON viewsets of events, sources and tombstones, and the Popolo export (registered in kzwatch.api)."""
+"""JSON viewsets of events, sources and tombstones (registered in kzwatch.api; the events list's CSV is
+`exchange.api`'s)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.models import Tombstone
 from core.ordering import Key, keyset
 from core.rest.viewsets import ConditionalGetMixin, ResourceViewSet
 
 from . import services
-from .exports.popolo import popolo_export
-from .exports.tabular import EventCSVRenderer
 from .filters import EventFilterSet, SourceFilterSet, TombstoneFilterSet
 from .models import Event, Source
 from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
 from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
-
-CSV_CHUNK = 500
-
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    location=OpenApiParameter.QUERY,
-    enum=["json", "csv"],
-    description="`csv`: every event the filters select as one CSV file, not paged.",
-)
 
 
 @extend_schema_view(
@@ -40,11 +25,6 @@ FORMAT_PARAMETER = OpenApiParameter(
         summary="List events",
         description="Events in date order (by their earliest possible day, or the latest for an open start, "
         "then id), paged by cursor. Anonymous readers and users who may not change events see published events only.",
-        parameters=[FORMAT_PARAMETER],
-        responses={
-            (200, "application/json"): EventSerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per event."),
-        },
     ),
     retrieve=extend_schema(summary="One event with its participants and citations"),
     create=extend_schema(
@@ -94,29 +74,6 @@ class EventViewSet(ResourceViewSet):
         # A curator who may add but not change events still gets back the draft they made.
         return Event.objects.for_api(self.request.user)
 
-    def get_renderers(self):
-        if self.action == "list":
-            return [JSONRenderer(), EventCSVRenderer()]
-        return super().get_renderers()
-
-    def handle_exception(self, exc):
-        # Errors are JSON, also for a request that asked for CSV.
-        if (
-            getattr(self.request, "accepted_renderer", None) is not None
-            and self.request.accepted_renderer.format == "csv"
-        ):
-            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().handle_exception(exc)
-
-    def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format != "csv":
-            return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset())
-        if "ordering" not in request.query_params:
-            queryset = queryset.chronological()
-        data = self.get_serializer(queryset.iterator(chunk_size=CSV_CHUNK), many=True).data
-        return Response(data, headers={"Content-Disposition": 'attachment; filename="kzwatch-events.csv"'})
-
     def after_update(self, instance, old_key):
         """events.services.event_update has recorded renames and retractions already."""
 
@@ -160,27 +117,3 @@ class TombstoneViewSet(ConditionalGetMixin, mixins.ListModelMixin, viewsets.Gene
 
     def get_queryset(self):
         return Tombstone.objects.visible_to(sees_unpublished=sees_unpublished(self.request.user))
-
-
-POPOLO_SCHEMA = {
-    "type": "object",
-    "description": "A Popolo document; each item validates against the Popolo JSON schema of its kind.",
-    "required": ["persons", "organizations", "memberships", "posts"],
-    "properties": {
-        name: {"type": "array", "items": {"type": "object", "additionalProperties": True}}
-        for name in ("persons", "organizations", "memberships", "posts")
-    },
-}
-
-
-class PopoloExportView(ConditionalGetMixin, APIView):
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(
-        summary="Everyone as Popolo JSON",
-        description="Persons, organisations (factions among them, classification `faction`), memberships "
-        "(faction memberships, and office tenures with `post_id`) and posts (offices).",
-        responses={200: POPOLO_SCHEMA},
-    )
-    def get(self, request):
-        return Response(popolo_export())

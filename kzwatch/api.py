@@ -7,7 +7,8 @@ from rest_framework.routers import DefaultRouter
 from actors.api import ActorViewSet, FactionViewSet, MembershipViewSet, OfficeViewSet, TenureViewSet
 from core.rest.errors import not_found
 from core.rest.schema import SwaggerDocsView
-from events.api import EventViewSet, PopoloExportView, SourceViewSet, TombstoneViewSet
+from events.api import SourceViewSet, TombstoneViewSet
+from exchange.api import EventViewSet, PopoloExportView
 from leads.api import LeadViewSet
 
 router = DefaultRouter()

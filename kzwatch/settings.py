@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "actors",
     "events",
     "leads",
+    "exchange",
     "pages",
     "bench",
 ]

@@ -1,4 +1,4 @@
-"""Imports run one way, downward: kzwatch (wiring) -> pages, bench -> leads -> events -> actors -> core.
+"""Imports run one way, downward: kzwatch (wiring) -> pages, bench -> exchange -> leads -> events -> actors -> core.
 
 Each app may import only the apps below it, and no app imports the project package
 `kzwatch`, which only Django loads. `pages` (the analyst's pages) and `bench` (the synthetic
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["core", "actors", "events", "leads"]
+LAYERS = ["core", "actors", "events", "leads", "exchange"]
 TOP = ["pages", "bench"]
 PROJECT = "kzwatch"
 
@@ -65,6 +65,8 @@ def test_the_layers_exist_where_the_readme_says():
         ("events", "from kzwatch import api"),
         ("leads", "from pages.views import board"),
         ("events", "import pages.feeds"),
+        ("events", "from exchange.imports import events_import"),
+        ("actors", "import exchange.popolo"),
         ("bench", "from pages.views.board import GROUPS"),
         ("pages", "from bench.synthetic import generate"),
         ("pages", "from kzwatch.urls import urlpatterns"),
@@ -82,7 +84,9 @@ def test_an_upward_import_is_caught(app, source):
         ("core", "from .x import y"),
         ("pages", "from events.filters import EventFilterSet"),
         ("pages", "from leads.models import Lead"),
-        ("bench", "from events.imports import events_import"),
+        ("bench", "from exchange.imports import events_import"),
+        ("exchange", "from events.admin import EventAdmin"),
+        ("pages", "from exchange.tabular import COLUMNS"),
     ],
 )
 def test_a_downward_import_is_allowed(app, source):

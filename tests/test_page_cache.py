@@ -197,7 +197,7 @@ def test_the_synthetic_records_bulk_load_renews_the_pages():
 
 @pytest.mark.parametrize(("status", "renewed"), [("published", True), ("draft", False)])
 def test_an_import_renews_the_pages_when_it_brings_a_published_event(admin_user, status, renewed):
-    from events.imports import events_import
+    from exchange.imports import events_import
 
     event_type, source = EventTypeFactory(), SourceFactory()
     before = page_cache.generation()

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
 from core.text import MESSAGE
-from events.bulk import event_build
-from events.imports import events_import, import_rows_read
 from events.models import Citation, Event, EventType, ParticipantRole, Participation, Source
 from events.services import event_create
+from exchange.bulk import event_build
+from exchange.imports import events_import, import_rows_read
 from tests.factories import ActorFactory, EventFactory, EventTypeFactory, ParticipantRoleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from events.filters import EventFilterSet
-from events.imports import events_import, import_rows_read
 from events.models import Event
 from events.services import event_update
+from exchange.imports import events_import, import_rows_read
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import ActorFactory, EventFactory, EventTypeFactory, ParticipantRoleFactory
 

@@ -6,7 +6,7 @@ an unknown slug is created, a known one updated, and a row that would change not
 untouched (no history row, no new `updated_at`), so importing a file twice changes nothing the
 second time. Every slug a file names (actors, roles, types, sources, events) is looked up in a
 few queries (per 2,000) before the first row is written. A row that updates an event goes
-through `event_update`; a row that creates one is checked by `events.bulk.event_build`, in
+through `event_update`; a row that creates one is checked by `exchange.bulk.event_build`, in
 Python, by the rules `event_create` applies (the model's fields and `clean()`, the EDTF date,
 the publishing permission, the citation rule), and all new events are then written in bulk,
 2,000 at a time with their participations, citations and history rows, in a fixed number of
@@ -37,10 +37,10 @@ from actors.models import Actor
 from actors.services import error_messages
 from core.services import unique_slug
 from core.text import whole_number
+from events.models import Event, EventType, ParticipantRole, Source
+from events.services import PUBLISH_PERMISSION, event_update
 
 from .bulk import CHUNK, event_build, events_bulk_create
-from .models import Event, EventType, ParticipantRole, Source
-from .services import PUBLISH_PERMISSION, event_update
 
 TEXT_FIELDS = ("title", "date", "date_note", "summary", "location")
 CITATION_FIELDS = ("locator", "credibility", "note")

@@ -11,8 +11,7 @@ from django.db.models import Prefetch
 
 from actors.models import Actor, Faction, Membership, Office, Tenure
 from core.dates import calendar_date
-
-from ..models import Citation
+from events.models import Citation
 
 
 def _dates(row, names=("start_date", "end_date"), popolo_names=("start_date", "end_date")):

@@ -27,9 +27,8 @@ from django.utils import timezone
 
 from actors.services import row_error
 from core import page_cache
-
-from .models import Citation, Event, Participation
-from .services import event_check_status_change
+from events.models import Citation, Event, Participation
+from events.services import event_check_status_change
 
 # Events a chunk (a 10,000-row file is five): the slugs looked up and the ids a history copy
 # names stay within every database's parameter limit; Django splits an INSERT further where

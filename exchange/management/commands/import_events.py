@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.services import system_user
-from events.imports import ACTION_WORDS, events_import, import_rows_read
+from exchange.imports import ACTION_WORDS, events_import, import_rows_read
 
 IMPORT_USERNAME = "import"
 BAR_WIDTH = 30
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="A .csv or .json file; see events/imports.py for the columns.")
+        parser.add_argument("file", help="A .csv or .json file; see exchange/imports.py for the columns.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
         parser.add_argument(
             "--user",

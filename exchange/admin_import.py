@@ -1,5 +1,5 @@
 """The admin's "Import events" page: upload a CSV or JSON file, read the dry run row by row,
-then confirm. The work is `events.imports.events_import`, as for `manage.py import_events`."""
+then confirm. The work is `exchange.imports.events_import`, as for `manage.py import_events`."""
 
 from django import forms
 from django.contrib import messages
