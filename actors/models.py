@@ -482,6 +482,9 @@ class Office(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("actors:office-detail", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
