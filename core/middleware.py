@@ -26,8 +26,9 @@ TOO_MANY = "Too many requests from your address. Try again in {seconds} seconds.
 
 
 def plain_error(request, message, status):
-    """An error in the form the client reads: JSON under /api/, a plain sentence elsewhere."""
-    if request.path.startswith(API_PREFIX):
+    """An error in the form the client reads: JSON where the answers are JSON (the API, the
+    reconciliation service: `settings.JSON_PATH_PREFIXES`), a plain sentence elsewhere."""
+    if request.path.startswith(tuple(settings.JSON_PATH_PREFIXES)):
         return JsonResponse({"detail": message}, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 

@@ -10,8 +10,9 @@ A candidate's score (0-100) says how much of a name the query is: 100 for the wh
 an alias) in any order, 50-90 where every word of the query is a word of the name (a
 surname alone: "Nazarbayev"), less where the name only contains the query's letters. A
 feminine or masculine surname ("Nazarbayeva" for "Nazarbayev") counts as the same word, a
-little lower. Up to 5 more points go to the better-documented actor, so that a surname alone
-puts its most likely bearer first. `match` is true only when the best candidate is the one
+little lower. That is 95% of the score; the last 5 points go to the better-documented actor
+(events and offices on record), so that a surname alone puts its most likely bearer first.
+`match` is true only when the best candidate is the one
 whole-name answer, or the only one bearing every word of the query: relatives sharing a
 surname make it false.
 """
@@ -122,9 +123,9 @@ def _read_query(key, value):
             raise QueryError(f"{where}.properties: each is {{pid, v}}, pid one of {', '.join(PROPERTIES)}.")
         values = item["v"] if isinstance(item["v"], list) else [item["v"]]
         properties.setdefault(item["pid"], []).extend(_property_value(v) for v in values)
-    if "at" in properties or "birth_date" in properties:
-        for pid in ("at", "birth_date"):
-            properties[pid] = [_day_window(f"{where}.properties {pid}", v) for v in properties.get(pid, [])]
+    for pid in ("at", "birth_date"):
+        if pid in properties:
+            properties[pid] = [_day_window(f"{where}.properties {pid}", v) for v in properties[pid]]
     if not text.strip() and not properties:
         raise QueryError(f"{where}: give a “query”, or “properties” to match.")
     return Query(key, text.strip(), types, min(int(limit), MAX_LIMIT), properties)
@@ -260,8 +261,8 @@ def _describe(actors):
 
 
 def office_description(tenures, *, today=None):
-    """What an actor is known for: the two offices they held longest, single-seat ones (a head
-    of something) first, with years, and how many others ("Prime Minister of Kazakhstan
+    """What an actor is known for: two offices, single-seat ones (a head of something) first,
+    then one still held, then the longest held, with years, and how many others ("Prime Minister of Kazakhstan
     (2007–2016); Chairman of the National Security Committee (KNB) (2016–2022) and 2 other
     offices"). A tenure with no known end counts up to `today`."""
     today = today or datetime.date.today()
@@ -272,11 +273,16 @@ def office_description(tenures, *, today=None):
         held = offices.setdefault(tenure.office_id, {"office": tenure.office, "days": 0, "spans": []})
         held["days"] += (end - start).days if start and end else 0
         held["spans"].append(tenure)
-    ranked = sorted(offices.values(), key=lambda held: (held["spans"][0].is_single_seat, held["days"]), reverse=True)
+    ranked = sorted(offices.values(), key=_known_for, reverse=True)
     shown = [f"{held['office'].name}{_years_of(held['spans'])}" for held in ranked[:2]]
     others = len(ranked) - len(shown)
     more = f" and {others} other office{'s' if others != 1 else ''}" if others else ""
     return "; ".join(shown) + more
+
+
+def _known_for(held):
+    """Single-seat offices first, then one still held, then the longest held."""
+    return (held["spans"][0].is_single_seat, any(not span.end_date for span in held["spans"]), held["days"])
 
 
 def _years_of(spans):

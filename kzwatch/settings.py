@@ -189,6 +189,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SHARED_DIR = Path(os.environ.get("KZWATCH_SHARED_DIR", BASE_DIR.parent / "shared"))
 SOURCE_ARTICLE_PATH = SHARED_DIR / "source-article.txt"
 POPOLO_SCHEMAS_DIR = SHARED_DIR / "popolo-schemas"
+RECONCILIATION_SCHEMAS_DIR = SHARED_DIR / "reconciliation-schemas"
+
+# Where every answer is JSON, so that the middleware's own errors (a 413, a 429, a 503) are too.
+JSON_PATH_PREFIXES = ["/api/", "/reconcile"]
 
 # `fetch_leads` reads feeds with the server's rights: local files only from this folder, and
 # addresses only on public networks or those listed here (leads/addresses.py holds the rules).

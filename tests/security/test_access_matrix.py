@@ -77,6 +77,8 @@ def sample_url(pattern, keys):
         return "/" + route
     if route.startswith("as-of/") and "(?P<kind>" in route:
         return f"/as-of/{keys['slugs']['as-of']}/factions/{keys['slugs']['factions']}/"  # a group on the board
+    if route.startswith("reconcile"):
+        route = route.replace("<str:entity>", keys["slugs"]["actors"])
     for kind, key in keys["slugs"].items():
         if route.startswith((f"{kind}/", f"api/v1/{kind}/")):
             route = re.sub(r"\(\?P<\w+>[^)]*\)|<\w+:\w+>", str(key), route)
@@ -148,6 +150,8 @@ def kind_of(url):
         if re.match(r"/api/v1/(events|actors|factions|offices|sources)/[^/]+/$", url):
             return "API detail"
         return "API other"
+    if url.startswith("/reconcile"):
+        return "reconciliation"  # reads only, a batch of queries also by POST
     return "page/feed"
 
 
@@ -172,6 +176,8 @@ def expected(role, method, url, status, wrote):
             return "an unsafe method not refused"
     if kind == "page/feed" and method in WRITE_METHODS and status != 405:
         return "a page answered a write with something other than 405"
+    if kind == "reconciliation" and (wrote or (method in ("PUT", "PATCH", "DELETE") and status != 405)):
+        return "the reconciliation service took a write"
     if kind == "admin" and not privileged and status < 300:
         return "admin answered without a login"
     if role == "curator" and wrote and url.startswith("/admin/auth/"):
