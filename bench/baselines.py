@@ -261,3 +261,19 @@ def admin_event_changelist(*, limit=100):
         for pk, title, date, type_name, status, updated in rows
     )
     return f"<html><body><table>{body}</table></body></html>".encode()
+
+
+def name_search_batch(names):
+    """The name search of each of `names` (folded tokens each), as a reconciliation batch reads
+    its candidates: the matching actors' ids, slugs and names, 200 at most a name."""
+    found = {}
+    for key, tokens in names.items():
+        condition = " AND ".join(
+            "id IN (SELECT id FROM actors_actor WHERE search_key LIKE %s "
+            "UNION SELECT actor_id FROM actors_alias WHERE search_key LIKE %s)"
+            for _ in tokens
+        )
+        params = [pattern for token in tokens for pattern in (f"%{token}%", f"%{token}%")]
+        rows = fetch(f"SELECT id, slug, name FROM actors_actor WHERE {condition} ORDER BY id LIMIT 200", params)
+        found[key] = [{"id": slug, "name": name} for _, slug, name in rows]
+    return json.dumps(found).encode()

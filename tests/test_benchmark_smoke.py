@@ -25,6 +25,7 @@ EVERY_OPERATION = (
     "as_of_board",
     "admin_event_changelist",
     "bulk_import",
+    "reconcile_batch",
 )
 
 
