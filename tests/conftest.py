@@ -1,5 +1,6 @@
 """The one conftest: settings for tests, shared fixtures."""
 
+import json
 import os
 from pathlib import Path
 
@@ -131,3 +132,32 @@ def record(django_db_setup, django_db_blocker):
         call_command("loaddata", *paths, verbosity=0)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def reconciliation_schema(shared_path):
+    """`check(schema_file, answer)`: `answer` checked against one of the W3C reconciliation
+    group's schemas (settings.RECONCILIATION_SCHEMAS_DIR), each file registered under its id so
+    that their references resolve offline; returns `answer`."""
+    from jsonschema import Draft7Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT7
+
+    folder = shared_path("RECONCILIATION_SCHEMAS_DIR")
+    documents = {path.name: json.loads(path.read_text()) for path in folder.glob("*.json")}
+    resources = []
+    for name, document in documents.items():
+        resource = DRAFT7.create_resource(document)
+        # manifest.json names the OpenAPI schema by Swagger's address; a file may be named by
+        # its sibling's address, which can differ from its own $id.
+        uri = "http://swagger.io/v2/schema.json" if name == "openapi.json" else document.get("$id", name)
+        resources += [(uri, resource), (f"https://reconciliation-api.github.io/specs/0.2/schemas/{name}", resource)]
+    registry = Registry().with_resources(resources)
+
+    def check(schema_file, answer):
+        validator = Draft7Validator(documents[schema_file], registry=registry)
+        errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(answer)]
+        assert not errors, errors
+        return answer
+
+    return check

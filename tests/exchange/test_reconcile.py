@@ -1,5 +1,6 @@
 """The reconciliation service, driven as OpenRefine drives it, every answer validated against the
-W3C group's schemas (read from settings.RECONCILIATION_SCHEMAS_DIR)."""
+W3C group's schemas (the `reconciliation_schema` fixture reads them from
+settings.RECONCILIATION_SCHEMAS_DIR)."""
 
 import json
 
@@ -7,9 +8,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from jsonschema import Draft7Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT7
 
 from exchange.reconcile import office_description
 from tests.factories import (
@@ -27,33 +25,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SWAGGER_ID = "http://swagger.io/v2/schema.json"
-SCHEMAS_ADDRESS = "https://reconciliation-api.github.io/specs/0.2/schemas/"
-
 
 @pytest.fixture
-def schemas(shared_path):
-    """A validator per schema file, each file registered under its id so references resolve offline."""
-    folder = shared_path("RECONCILIATION_SCHEMAS_DIR")
-    documents = {path.name: json.loads(path.read_text()) for path in folder.glob("*.json")}
-    resources = []
-    for name, document in documents.items():
-        resource = DRAFT7.create_resource(document)
-        resources.append((SWAGGER_ID if name == "openapi.json" else document.get("$id", name), resource))
-        # A file may be named by its sibling's address, which can differ from its own $id.
-        resources.append((f"{SCHEMAS_ADDRESS}{name}", resource))
-    registry = Registry().with_resources(resources)
-    return {name: Draft7Validator(document, registry=registry) for name, document in documents.items()}
-
-
-def valid(schemas, name, answer):
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in schemas[name].iter_errors(answer)]
-    assert not errors, errors
-    return answer
-
-
-@pytest.fixture
-def record():
+def people():
     """Two Nazarbayevs (a father and a daughter), a unique Massimov, an office, a faction."""
     pm = OfficeFactory(slug="prime-minister", name="Prime Minister of Kazakhstan", seats=1)
     knb = OfficeFactory(slug="knb-chairman", name="Chairman of the KNB", seats=1)
@@ -78,9 +52,9 @@ def post(batch, client=None):
     return (client or Client()).post("/reconcile", {"queries": json.dumps(batch)})
 
 
-def test_the_manifest_is_valid_and_says_where_everything_is(schemas):
+def test_the_manifest_is_valid_and_says_where_everything_is(reconciliation_schema):
     response = Client().get("/reconcile")
-    manifest = valid(schemas, "manifest.json", response.json())
+    manifest = reconciliation_schema("manifest.json", response.json())
     assert response["Access-Control-Allow-Origin"] == "*"
     assert manifest["versions"] == ["0.2"]
     assert {t["id"] for t in manifest["defaultTypes"]} == {"person", "organisation", "faction", "office"}
@@ -89,14 +63,14 @@ def test_the_manifest_is_valid_and_says_where_everything_is(schemas):
     assert manifest["preview"]["url"].endswith("/reconcile/preview/{{id}}")
 
 
-def test_a_name_in_three_scripts_and_spellings_reconciles_to_the_same_person(schemas, record):
+def test_a_name_in_three_scripts_and_spellings_reconciles_to_the_same_person(reconciliation_schema, people):
     batch = {
         "q0": {"query": "Назарбаев Нурсултан", "type": "person"},
         "q1": {"query": "Nursultan Nazarbaev", "type": ["person"]},
         "q2": {"query": "nursultan nazarbayev", "type": "person", "limit": 3},
     }
-    valid(schemas, "reconciliation-query-batch.json", batch)
-    answer = valid(schemas, "reconciliation-result-batch.json", post(batch).json())
+    reconciliation_schema("reconciliation-query-batch.json", batch)
+    answer = reconciliation_schema("reconciliation-result-batch.json", post(batch).json())
     for key in batch:
         best = answer[key]["result"][0]
         assert (best["id"], best["match"]) == ("nursultan-nazarbayev", True), answer[key]
@@ -104,9 +78,9 @@ def test_a_name_in_three_scripts_and_spellings_reconciles_to_the_same_person(sch
         assert best["type"] == [{"id": "person", "name": "Person"}]
 
 
-def test_a_surname_alone_finds_its_likeliest_bearer_but_no_match_when_relatives_share_it(schemas, record):
+def test_a_surname_alone_finds_its_likeliest_bearer_but_no_match_when_relatives_share_it(reconciliation_schema, people):
     answer = post({"q": {"query": "Nazarbayev", "type": "person"}, "m": {"query": "Масимов"}}).json()
-    valid(schemas, "reconciliation-result-batch.json", answer)
+    reconciliation_schema("reconciliation-result-batch.json", answer)
     found = answer["q"]["result"]
     assert [c["id"] for c in found] == ["nursultan-nazarbayev", "dariga-nazarbayeva"]
     assert not any(c["match"] for c in found)
@@ -116,7 +90,7 @@ def test_a_surname_alone_finds_its_likeliest_bearer_but_no_match_when_relatives_
     assert massimov["description"] == "Prime Minister of Kazakhstan (2007–2012); Chairman of the KNB (2016–2022)"
 
 
-def test_types_keep_people_organisations_factions_and_offices_apart(record):
+def test_types_keep_people_organisations_factions_and_offices_apart(people):
     answer = post(
         {
             "org": {"query": "Nazarbayev", "type": "organisation"},
@@ -142,14 +116,14 @@ def test_types_keep_people_organisations_factions_and_offices_apart(record):
         ([{"pid": "birth_date", "v": "1963"}], ["dariga-nazarbayeva"]),
     ],
 )
-def test_properties_narrow_the_candidates(schemas, record, properties, expected):
+def test_properties_narrow_the_candidates(reconciliation_schema, people, properties, expected):
     batch = {"q": {"query": "Nazarbayev", "type": "person", "properties": properties}}
-    valid(schemas, "reconciliation-query-batch.json", batch)
-    answer = valid(schemas, "reconciliation-result-batch.json", post(batch).json())
+    reconciliation_schema("reconciliation-query-batch.json", batch)
+    answer = reconciliation_schema("reconciliation-result-batch.json", post(batch).json())
     assert [c["id"] for c in answer["q"]["result"]] == expected
 
 
-def test_the_same_query_by_get_and_by_post_answers_the_same(record):
+def test_the_same_query_by_get_and_by_post_answers_the_same(people):
     batch = json.dumps({"q": {"query": "Massimov"}})
     assert (
         Client().get("/reconcile", {"queries": batch}).json() == Client().post("/reconcile", {"queries": batch}).json()
@@ -175,7 +149,7 @@ def test_a_bad_batch_is_a_400_that_says_what_is_wrong(queries, says):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_a_batch_costs_the_same_queries_for_one_candidate_as_for_many(record):
+def test_a_batch_costs_the_same_queries_for_one_candidate_as_for_many(people):
     def count():
         with CaptureQueriesContext(connection) as queries:
             post({f"q{n}": {"query": "Nazarbayev"} for n in range(10)})
@@ -189,23 +163,25 @@ def test_a_batch_costs_the_same_queries_for_one_candidate_as_for_many(record):
     assert count() == few
 
 
-def test_suggest_finds_entities_by_prefix_types_and_properties(schemas, record):
+def test_suggest_finds_entities_by_prefix_types_and_properties(reconciliation_schema, people):
     client = Client()
-    entities = valid(
-        schemas, "suggest-entities-response.json", client.get("/reconcile/suggest/entity", {"prefix": "Масим"}).json()
+    entities = reconciliation_schema(
+        "suggest-entities-response.json", client.get("/reconcile/suggest/entity", {"prefix": "Масим"}).json()
     )
     assert [e["id"] for e in entities["result"]] == ["karim-massimov"]
-    types = valid(schemas, "suggest-types-response.json", client.get("/reconcile/suggest/type", {"prefix": "o"}).json())
+    types = reconciliation_schema(
+        "suggest-types-response.json", client.get("/reconcile/suggest/type", {"prefix": "o"}).json()
+    )
     assert [t["id"] for t in types["result"]] == ["organisation", "office"]
     properties = client.get("/reconcile/suggest/property", {"prefix": "off"}).json()
-    valid(schemas, "suggest-properties-response.json", properties)
+    reconciliation_schema("suggest-properties-response.json", properties)
     assert {p["id"] for p in properties["result"]} == {"office", "offices", "office_at"}
 
 
-def test_data_extension_proposes_properties_and_gives_their_values(schemas, record):
+def test_data_extension_proposes_properties_and_gives_their_values(reconciliation_schema, people):
     client = Client()
     proposed = client.get("/reconcile/extend/propose", {"type": "person"}).json()
-    valid(schemas, "data-extension-property-proposal.json", proposed)
+    reconciliation_schema("data-extension-property-proposal.json", proposed)
     query = {
         "ids": ["karim-massimov", "dariga-nazarbayeva", "no-such-person"],
         "properties": [
@@ -216,9 +192,9 @@ def test_data_extension_proposes_properties_and_gives_their_values(schemas, reco
             {"id": "wikidata"},
         ],
     }
-    valid(schemas, "data-extension-query.json", query)
-    answer = valid(
-        schemas, "data-extension-response.json", client.post("/reconcile", {"extend": json.dumps(query)}).json()
+    reconciliation_schema("data-extension-query.json", query)
+    answer = reconciliation_schema(
+        "data-extension-response.json", client.post("/reconcile", {"extend": json.dumps(query)}).json()
     )
     massimov = answer["rows"]["karim-massimov"]
     assert massimov["office_at"] == [{"id": "office:prime-minister", "name": "Prime Minister of Kazakhstan"}]
@@ -229,9 +205,9 @@ def test_data_extension_proposes_properties_and_gives_their_values(schemas, reco
     assert answer["rows"]["no-such-person"] == {p["id"]: [] for p in query["properties"]}
 
 
-def test_the_preview_is_a_frameable_card_with_everything_escaped(record):
-    record["massimov"].name = "<script>alert(1)</script> Massimov"
-    record["massimov"].save()
+def test_the_preview_is_a_frameable_card_with_everything_escaped(people):
+    people["massimov"].name = "<script>alert(1)</script> Massimov"
+    people["massimov"].save()
     response = Client().get("/reconcile/preview/karim-massimov")
     page = response.content.decode()
     assert response.status_code == 200 and "<script>" not in page and "&lt;script&gt;" in page
@@ -242,42 +218,23 @@ def test_the_preview_is_a_frameable_card_with_everything_escaped(record):
     assert "frame-ancestors 'none'" in Client().get("/reconcile")["Content-Security-Policy"]
 
 
-def test_the_view_address_leads_to_the_entitys_page(record):
+def test_the_view_address_leads_to_the_entitys_page(people):
     assert Client().get("/reconcile/view/karim-massimov")["Location"] == "/actors/karim-massimov/"
     assert Client().get("/reconcile/view/office:prime-minister")["Location"] == "/offices/prime-minister/"
     assert Client().get("/reconcile/view/faction:nope").status_code == 404
 
 
-def test_a_draft_events_participants_gain_nothing_from_it(record):
+def test_a_draft_events_participants_gain_nothing_from_it(people):
     """The score's small bonus counts published events only: a draft leaves no trace."""
     before = post({"q": {"query": "Dariga Nazarbayeva"}}).json()
     for _ in range(10):
-        ParticipationFactory(actor=record["daughter"], event=EventFactory(status="draft"))
+        ParticipationFactory(actor=people["daughter"], event=EventFactory(status="draft"))
     assert post({"q": {"query": "Dariga Nazarbayeva"}}).json() == before
 
 
-def test_the_record_itself_reconciles_the_founding_articles_names(schemas, settings):
-    """Read from the fixtures: the names a journalist's spreadsheet would hold."""
-    from django.core.management import call_command
-
-    call_command("loaddata", *sorted(str(p) for p in (settings.BASE_DIR / "fixtures").glob("*.json")), verbosity=0)
-    batch = {
-        "a": {"query": "Назарбаев", "type": "person"},
-        "b": {"query": "Nazarbaev", "type": "person"},
-        "c": {"query": "Nazarbayev", "type": "person"},
-        "d": {"query": "Масимов Карим"},
-        "e": {"query": "Tokayev", "type": "person"},
-    }
-    answer = valid(schemas, "reconciliation-result-batch.json", post(batch).json())
-    assert {answer[key]["result"][0]["id"] for key in "abc"} == {"nursultan-nazarbayev"}
-    assert not any(answer[key]["result"][0]["match"] for key in "abc")  # his daughter shares the name
-    assert (answer["d"]["result"][0]["id"], answer["d"]["result"][0]["match"]) == ("karim-massimov", True)
-    assert answer["e"]["result"][0]["id"] == "kassym-jomart-tokayev"
-
-
-def test_an_open_tenure_counts_up_to_today_in_the_description(record):
+def test_an_open_tenure_counts_up_to_today_in_the_description(people):
     president = OfficeFactory(slug="president", name="President", seats=1)
-    tenure = TenureFactory(actor=record["father"], office=president, start_date="2019-03-20")
+    tenure = TenureFactory(actor=people["father"], office=president, start_date="2019-03-20")
     assert office_description([tenure]) == "President (2019–)"
 
 
