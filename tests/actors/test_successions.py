@@ -79,17 +79,6 @@ def test_anonymous_readers_cannot_write_tenures(presidency):
     assert response.status_code in (401, 403)
 
 
-def test_loaded_fixtures_pass_the_one_holder_rule():
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command(
-        "loaddata", *sorted(str(path) for path in (settings.BASE_DIR / "fixtures").glob("*.json")), verbosity=0
-    )
-    for tenure in Tenure.objects.select_related("office"):
-        tenure.full_clean()
-
-
 def test_a_second_holder_from_the_sitting_holders_own_day_is_refused_in_the_api(curator, presidency):
     office, sitting = presidency
     ActorFactory(slug="rival")

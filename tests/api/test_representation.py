@@ -2,7 +2,6 @@
 the declared fields answers, for every event and actor of the article's data."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Prefetch
 from django.test import RequestFactory
 from rest_framework import serializers
@@ -15,19 +14,12 @@ from events.serializers import EventSerializer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def article_data():
-    from pathlib import Path
-
-    call_command("loaddata", *sorted(str(path) for path in Path("fixtures").glob("*.json")), verbosity=0)
-
-
 def drf_walk(serializer_class, instance, context):
     """What DRF's ModelSerializer.to_representation gives, bypassing the override."""
     return serializers.ModelSerializer.to_representation(serializer_class(context=context), instance)
 
 
-def test_event_json_is_what_drf_would_write(article_data):
+def test_event_json_is_what_drf_would_write(record):
     context = {"request": RequestFactory().get("/")}
     events = Event.objects.for_api(None)
     assert events.count() > 50
@@ -37,7 +29,7 @@ def test_event_json_is_what_drf_would_write(article_data):
         assert EventSerializer(event, context=context).data == drf_walk(EventSerializer, walked[event.pk], context)
 
 
-def test_actor_json_is_what_drf_would_write(article_data):
+def test_actor_json_is_what_drf_would_write(record):
     context = {"request": RequestFactory().get("/")}
     actors = Actor.objects.for_detail()
     assert actors.filter(tenures__predecessor__isnull=False).exists()
