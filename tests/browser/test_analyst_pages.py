@@ -1,6 +1,6 @@
 """An analyst's walk through the record, in a real headless Chromium, on the project's own fixtures.
 
-Each test saves a screenshot into its temporary folder and fails on any console error.
+Each walk saves a screenshot into the test's temporary folder and fails on any console error.
 """
 
 import re
@@ -29,9 +29,13 @@ def console_errors(page):
     return errors
 
 
-def test_analyst_filters_by_a_cyrillic_name_and_dates_then_follows_links(
-    record, live_server, page, console_errors, tmp_path
-):
+def test_an_analysts_walk(record, live_server, page, console_errors, tmp_path):
+    """One test, so that the record is loaded once (the slowest part of it)."""
+    analyst_filters_by_a_cyrillic_name_and_dates_then_follows_links(live_server, page, console_errors, tmp_path)
+    analyst_opens_the_board_and_compares_two_dates(live_server, page, console_errors, tmp_path)
+
+
+def analyst_filters_by_a_cyrillic_name_and_dates_then_follows_links(live_server, page, console_errors, tmp_path):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(live_server.url + "/")
     events, marks = page.locator("li.event"), page.locator("svg a.mark")
@@ -68,7 +72,7 @@ def test_analyst_filters_by_a_cyrillic_name_and_dates_then_follows_links(
     assert console_errors == []
 
 
-def test_analyst_opens_the_board_and_compares_two_dates(record, live_server, page, console_errors, tmp_path):
+def analyst_opens_the_board_and_compares_two_dates(live_server, page, console_errors, tmp_path):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(live_server.url + "/as-of/2017-09-15/")
     # The board lists offices by name, 30 to a page: the premiership is on a later one.
