@@ -9,6 +9,7 @@ from core.rest.errors import not_found
 from core.rest.schema import SwaggerDocsView
 from events.api import SourceViewSet, TombstoneViewSet
 from exchange.api import EventViewSet, PopoloExportView
+from exchange.graph import GEXFExportView, GraphMLExportView
 from leads.api import LeadViewSet
 
 router = DefaultRouter()
@@ -29,6 +30,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("export/popolo.json", PopoloExportView.as_view(), name="popolo-export"),
+    path("export/graph.graphml", GraphMLExportView.as_view(), name="graph-export-graphml"),
+    path("export/graph.gexf", GEXFExportView.as_view(), name="graph-export-gexf"),
     path("", include(router.urls)),
     # Any other address below /api/v1/ ending in a slash: a JSON 404, not the site's HTML page.
     re_path(r"^.*/$", not_found),
