@@ -277,3 +277,39 @@ def name_search_batch(names):
         rows = fetch(f"SELECT id, slug, name FROM actors_actor WHERE {condition} ORDER BY id LIMIT 200", params)
         found[key] = [{"id": slug, "name": name} for _, slug, name in rows]
     return json.dumps(found).encode()
+
+
+def graph_graphml():
+    """The whole graph as bare GraphML from six hand-written reads: actors, factions, offices,
+    memberships, tenures, and pairs of people in the same published events with their count."""
+    from xml.sax.saxutils import quoteattr
+
+    parts = ['<graphml><graph edgedefault="undirected">']
+    for kind, table in (("actor", "actors_actor"), ("faction", "actors_faction"), ("office", "actors_office")):
+        for slug, name in fetch(f"SELECT slug, name FROM {table} ORDER BY slug"):
+            parts.append(f"<node id={quoteattr(f'{kind}/{slug}')}><data key='name'>{html.escape(name)}</data></node>")
+    for kind, table, target in (("membership", "actors_membership", "faction"), ("tenure", "actors_tenure", "office")):
+        rows = fetch(
+            f"SELECT s.id, a.slug, t.slug, s.start_date, s.end_date FROM {table} s "
+            f"JOIN actors_actor a ON a.id = s.actor_id JOIN actors_{target} t ON t.id = s.{target}_id ORDER BY s.id"
+        )
+        for pk, actor, other, start, end in rows:
+            parts.append(
+                f"<edge id='{kind}/{pk}' source={quoteattr('actor/' + actor)} target={quoteattr(target + '/' + other)}>"
+                f"<data key='start_date'>{start}</data><data key='end_date'>{end}</data></edge>"
+            )
+    pairs = fetch(
+        "SELECT a.slug, b.slug, COUNT(DISTINCT p.event_id) FROM events_participation p "
+        "JOIN events_participation q ON q.event_id = p.event_id "
+        "JOIN events_event e ON e.id = p.event_id AND e.status = 'published' "
+        "JOIN actors_actor a ON a.id = p.actor_id AND a.kind = 'person' "
+        "JOIN actors_actor b ON b.id = q.actor_id AND b.kind = 'person' "
+        "WHERE p.actor_id < q.actor_id GROUP BY a.slug, b.slug ORDER BY a.slug, b.slug"
+    )
+    for person, other, weight in pairs:
+        parts.append(
+            f"<edge source={quoteattr('actor/' + person)} target={quoteattr('actor/' + other)}>"
+            f"<data key='weight'>{weight}</data></edge>"
+        )
+    parts.append("</graph></graphml>")
+    return "".join(parts).encode()

@@ -26,6 +26,7 @@ EVERY_OPERATION = (
     "admin_event_changelist",
     "bulk_import",
     "reconcile_batch",
+    "graph_export",
 )
 
 
