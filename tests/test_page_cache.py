@@ -22,7 +22,17 @@ def fetch(client, path, **headers):
     return response, len(queries.captured_queries)
 
 
-@pytest.mark.parametrize("path", ["/", "/actors/", "/events/cached-event/", "/feeds/events/", "/api/v1/events/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/actors/",
+        "/events/cached-event/",
+        "/feeds/events/",
+        "/api/v1/events/",
+        "/reconcile?queries=%7B%22q%22%3A%7B%22query%22%3A%22Cached%22%7D%7D",
+    ],
+)
 def test_a_second_anonymous_request_is_answered_without_the_database(path):
     EventFactory(slug="cached-event", title="Cached event")
     client = Client()
