@@ -21,13 +21,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import IntegerField, OuterRef, Q, Subquery
 
 from actors.models import Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 from actors.names import fold, query_tokens
 from core.dates import parse
 from core.rest.filters import PartialDateField
-from events.models import Event
+from events.models import Event, Participation
 
 TYPES = {
     "person": "Person",
@@ -42,6 +42,10 @@ MAX_QUERIES = 50  # a batch; OpenRefine sends 10 at a time
 MAX_QUERY_LENGTH = 200
 # How many actors a query reads before scoring; the best few are answered.
 MAX_READ = 200
+# How many of a query's best candidates are weighed (those tied with the last one shown).
+MAX_WEIGHED = 20
+# Events and offices counted towards a candidate's weight; past it the bonus hardly grows.
+MAX_COUNTED = 30
 # The properties a query may name to narrow its candidates (actors only).
 PROPERTIES = {
     "office": "Office held (slug, id or name); with “at”, held on that day",
@@ -145,20 +149,35 @@ def _day_window(where, value):
 
 
 def reconcile(queries):
-    """{key: {"result": [candidates as the API shows them]}} for a batch of `Query`s."""
-    found = {query.key: _candidates(query) for query in queries}
-    _describe([c for candidates in found.values() for c in candidates if c.kind in ACTOR_TYPES])
-    answers = {}
+    """{key: {"result": [candidates as the API shows them]}} for a batch of `Query`s.
+
+    A query per name for its candidates, then one for the batch's aliases; the names scored,
+    only the few candidates that can be shown (the best, and those tied with the last shown)
+    are weighed and described, in three queries more whatever the batch.
+    """
+    named = _named_groups(queries)
+    found = {query.key: _candidates(query, named) for query in queries}
+    _read_aliases([c for candidates in found.values() for c in candidates if c.kind in ACTOR_TYPES])
+    contenders = {}
     for query in queries:
         tokens = query_tokens(query.text)
         for candidate in found[query.key]:
             # A query of properties alone is no name: each actor it finds is as likely as the next.
             candidate.base = name_score(tokens, candidate.names) if tokens else 50
-        candidates = [c for c in _narrowed(found[query.key], query.properties) if c.base]
-        candidates.sort(key=lambda c: (-c.score, c.name, c.slug))
-        candidates = candidates[: query.limit]
+        candidates = sorted((c for c in _narrowed(found[query.key], query.properties) if c.base), key=_by_name)
+        # The weight can lift a candidate over others of the same base only: read it for those.
+        last = candidates[query.limit - 1].base if len(candidates) >= query.limit else 0
+        contenders[query.key] = [c for c in candidates if c.base >= last][:MAX_WEIGHED]
+    _weigh_and_describe([c for candidates in contenders.values() for c in candidates if c.kind in ACTOR_TYPES])
+    answers = {}
+    for query in queries:
+        candidates = sorted(contenders[query.key], key=lambda c: (-c.score, c.name, c.slug))[: query.limit]
         answers[query.key] = {"result": [_shown(c, i, candidates) for i, c in enumerate(candidates)]}
     return answers
+
+
+def _by_name(candidate):
+    return (-candidate.base, candidate.name, candidate.slug)
 
 
 def _shown(candidate, index, candidates):
@@ -206,7 +225,20 @@ def _gender_variant(token, words):
     return f"{token}a" in words or (token.endswith("a") and token[:-1] in words)
 
 
-def _candidates(query):
+def _named_groups(queries):
+    """Factions and offices with their folded names, read once for a batch that asks for them."""
+    kinds = {kind for query in queries for kind in query.types if kind not in ACTOR_TYPES}
+    return {
+        kind: [
+            (pk, slug, name, fold(f"{name} {slug}"))
+            for pk, slug, name in model.objects.order_by("pk").values_list("pk", "slug", "name")
+        ]
+        for kind, model in (("faction", Faction), ("office", Office))
+        if kind in kinds
+    }
+
+
+def _candidates(query, named):
     tokens = query_tokens(query.text)
     candidates = []
     kinds = [ACTOR_TYPES[kind] for kind in query.types if kind in ACTOR_TYPES]
@@ -219,12 +251,12 @@ def _candidates(query):
                 "pk", "slug", "name", "sort_name", "kind"
             )[:MAX_READ]
         ]
-    for kind, model in (("faction", Faction), ("office", Office)):
+    for kind, rows in named.items():
         if kind in query.types and tokens:
             candidates += [
                 Candidate(kind=kind, pk=pk, slug=slug, name=name, names=[fold(name)])
-                for pk, slug, name in model.objects.order_by("pk").values_list("pk", "slug", "name")
-                if all(token in fold(f"{name} {slug}") for token in tokens)
+                for pk, slug, name, folded in rows
+                if all(token in folded for token in tokens)
             ]
     return candidates
 
@@ -233,21 +265,32 @@ def _actor_type(kind):
     return next(name for name, value in ACTOR_TYPES.items() if value == kind)
 
 
-def _describe(actors):
-    """Read the aliases, weight and description of the actor candidates of a batch, in four queries."""
+def _by_actor(candidates):
     by_pk = {}
-    for candidate in actors:
+    for candidate in candidates:
         by_pk.setdefault(candidate.pk, []).append(candidate)
-    if not by_pk:
-        return
+    return by_pk
+
+
+def _read_aliases(actors):
+    """Add each actor candidate's aliases (folded) to its names: one query."""
+    by_pk = _by_actor(actors)
     for actor_id, name in Alias.objects.filter(actor_id__in=by_pk).values_list("actor_id", "name"):
         for candidate in by_pk[actor_id]:
             candidate.names.append(fold(name))
-    # Published events only: a draft's existence must not show, even as a point of score.
-    published = Q(participations__event__status=Event.Status.PUBLISHED)
-    weights = Actor.objects.filter(pk__in=by_pk).annotate(
-        taken_part=Count("participations", filter=published, distinct=True), held=Count("tenures", distinct=True)
-    )
+
+
+def _weigh_and_describe(actors):
+    """Each actor candidate's weight (published events and offices, each counted up to
+    `MAX_COUNTED`) and description: two queries."""
+    by_pk = _by_actor(actors)
+    if not by_pk:
+        return
+    # Published events only: a draft's existence must not show, even as a point of score. A
+    # count stops at MAX_COUNTED, where the bonus has all but reached its 5 points.
+    taken_part = Participation.objects.filter(actor=OuterRef("pk"), event__status=Event.Status.PUBLISHED).order_by()
+    held = Tenure.objects.filter(actor=OuterRef("pk")).order_by()
+    weights = Actor.objects.filter(pk__in=by_pk).annotate(taken_part=_counted(taken_part), held=_counted(held))
     for pk, events, offices in weights.values_list("pk", "taken_part", "held"):
         for candidate in by_pk[pk]:
             candidate.weight = events + offices
@@ -258,6 +301,18 @@ def _describe(actors):
         description = office_description(known_for.get(pk, []))
         for candidate in candidates:
             candidate.description = description
+
+
+class CountUpTo(Subquery):
+    """How many rows a limited subquery gives: `CountUpTo(rows.values("pk")[:100])` reads 100 at most."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _counted(rows):
+    """How many of `rows` there are, up to MAX_COUNTED."""
+    return CountUpTo(rows.values("pk")[:MAX_COUNTED])
 
 
 def office_description(tenures, *, today=None):
@@ -349,11 +404,13 @@ def _born_within(birth_date, windows):
 def suggest_entities(prefix, types=None, limit=10):
     """Actors (and factions, offices) whose names begin with, or hold, the words typed so far."""
     query = Query("suggest", prefix, types or list(TYPES), limit)
-    candidates = _candidates(query)
-    _describe([c for c in candidates if c.kind in ACTOR_TYPES])
+    candidates = _candidates(query, _named_groups([query]))
+    _read_aliases([c for c in candidates if c.kind in ACTOR_TYPES])
     tokens = query_tokens(prefix)
     for candidate in candidates:
         candidate.base = name_score(tokens, candidate.names) or 1
+    candidates = sorted(candidates, key=_by_name)[: limit * 2]
+    _weigh_and_describe([c for c in candidates if c.kind in ACTOR_TYPES])
     candidates.sort(key=lambda c: (-c.score, c.name))
     return [
         {
