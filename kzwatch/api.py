@@ -9,6 +9,7 @@ from core.rest.errors import not_found
 from core.rest.schema import SwaggerDocsView
 from events.api import SourceViewSet, TombstoneViewSet
 from exchange.api import EventViewSet, PopoloExportView
+from exchange.ftm import FtmExportView
 from leads.api import LeadViewSet
 
 router = DefaultRouter()
@@ -29,6 +30,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("export/popolo.json", PopoloExportView.as_view(), name="popolo-export"),
+    path("export/ftm.jsonl", FtmExportView.as_view(), name="ftm-export"),
     path("", include(router.urls)),
     # Any other address below /api/v1/ ending in a slash: a JSON 404, not the site's HTML page.
     re_path(r"^.*/$", not_found),
