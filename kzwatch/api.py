@@ -9,6 +9,7 @@ from core.rest.errors import not_found
 from core.rest.schema import SwaggerDocsView
 from events.api import SourceViewSet, TombstoneViewSet
 from exchange.api import EventViewSet, PopoloExportView
+from exchange.ftm import FtmExportView
 from exchange.graph import GEXFExportView, GraphMLExportView
 from leads.api import LeadViewSet
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("export/popolo.json", PopoloExportView.as_view(), name="popolo-export"),
+    path("export/ftm.jsonl", FtmExportView.as_view(), name="ftm-export"),
     path("export/graph.graphml", GraphMLExportView.as_view(), name="graph-export-graphml"),
     path("export/graph.gexf", GEXFExportView.as_view(), name="graph-export-gexf"),
     path("", include(router.urls)),

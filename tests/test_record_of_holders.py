@@ -16,10 +16,6 @@ import pytest
 from django.test import Client
 
 from actors.models import Office, Tenure
-from tests.api.clients import anonymous_client
-from tests.exchange.test_graph import FORMATS as GRAPH_FORMATS
-from tests.exchange.test_graph import assert_graph_matches_the_api
-from tests.exchange.test_graph import read as read_graph
 from tests.test_record_since_article import holders_in_api
 
 pytestmark = pytest.mark.django_db
@@ -218,12 +214,3 @@ def test_the_office_and_actor_pages_say_when_a_sitting_holder_was_last_confirmed
     rows = re.findall(r"<tr.*?</tr>", office, re.S) + re.findall(r'"axis-row.*?</a>', office, re.S)
     confirmed = [row for row in rows if "last confirmed" in row]
     assert len(confirmed) == 2 and all("Olzhas Bektenov" in row for row in confirmed)
-
-
-@pytest.mark.parametrize("day", [None, "2017-09-01"])
-@pytest.mark.parametrize("path", GRAPH_FORMATS)
-def test_networkx_reads_the_records_graph_as_the_api_lists_it(record, path, day):
-    """The graph exports (exchange/graph.py) of the whole record hold what the API lists."""
-    graph = read_graph(f"{path}?at={day}" if day else path)
-    assert graph.number_of_nodes() > 50 and graph.number_of_edges() > 50
-    assert_graph_matches_the_api(graph, anonymous_client(), day=day)

@@ -2,10 +2,8 @@
 spelling finds, whether the event names the person in its text or among its participants."""
 
 import difflib
-import json
 
 import pytest
-from django.test import Client
 
 from actors.models import Actor
 from actors.names import fold
@@ -57,21 +55,3 @@ def test_every_tracked_surname_finds_the_same_events_in_cyrillic_and_in_latin(re
     assert len(pairs) >= 150
     assert sum(1 for by_cyrillic, _ in results.values() if by_cyrillic) >= 100
     assert len(found("Назарбаев")) == len(found("Nazarbayev")) >= 100
-
-
-def test_the_records_names_reconcile_in_any_script(record, reconciliation_schema):
-    """The reconciliation service (exchange/) on the names a journalist's spreadsheet would hold."""
-    batch = {
-        "a": {"query": "Назарбаев", "type": "person"},
-        "b": {"query": "Nazarbaev", "type": "person"},
-        "c": {"query": "Nazarbayev", "type": "person"},
-        "d": {"query": "Масимов Карим"},
-        "e": {"query": "Tokayev", "type": "person"},
-    }
-    answer = reconciliation_schema(
-        "reconciliation-result-batch.json", Client().post("/reconcile", {"queries": json.dumps(batch)}).json()
-    )
-    assert {answer[key]["result"][0]["id"] for key in "abc"} == {"nursultan-nazarbayev"}
-    assert not any(answer[key]["result"][0]["match"] for key in "abc")  # his daughter shares the name
-    assert (answer["d"]["result"][0]["id"], answer["d"]["result"][0]["match"]) == ("karim-massimov", True)
-    assert answer["e"]["result"][0]["id"] == "kassym-jomart-tokayev"
