@@ -313,3 +313,32 @@ def graph_graphml():
         )
     parts.append("</graph></graphml>")
     return "".join(parts).encode()
+
+
+# What the FollowTheMoney export reads: each table with the columns its entities carry.
+FTM_READS = (
+    "SELECT id, title, publisher, url, published_date, reliability FROM events_source ORDER BY id",
+    "SELECT id, slug, name, kind, birth_date FROM actors_actor ORDER BY id",
+    "SELECT actor_id, name FROM actors_alias ORDER BY actor_id, id",
+    "SELECT id, slug, name, summary FROM actors_faction ORDER BY id",
+    "SELECT id, slug, name FROM actors_office ORDER BY id",
+    "SELECT t.id, t.key, a.slug, o.slug, t.start_date, t.end_date FROM actors_tenure t "
+    "JOIN actors_actor a ON a.id = t.actor_id JOIN actors_office o ON o.id = t.office_id ORDER BY t.id",
+    "SELECT m.id, m.key, a.slug, f.slug, m.role, m.start_date, m.end_date FROM actors_membership m "
+    "JOIN actors_actor a ON a.id = m.actor_id JOIN actors_faction f ON f.id = m.faction_id ORDER BY m.id",
+    "SELECT e.id, e.slug, e.title, e.summary, e.date FROM events_event e WHERE e.status = 'published' ORDER BY e.id",
+    "SELECT p.event_id, a.slug FROM events_participation p JOIN actors_actor a ON a.id = p.actor_id "
+    "JOIN events_event e ON e.id = p.event_id AND e.status = 'published' ORDER BY p.event_id, p.id",
+    "SELECT c.event_id, c.source_id FROM events_citation c "
+    "JOIN events_event e ON e.id = c.event_id AND e.status = 'published' ORDER BY c.event_id, c.id",
+)
+
+
+def ftm_lines():
+    """The rows the FollowTheMoney export reads, each as a line of JSON, without FtM's shapes."""
+    with connection.cursor() as cursor:
+        lines = []
+        for sql in FTM_READS:
+            cursor.execute(sql)
+            lines.extend(json.dumps(row, default=str) for row in cursor.fetchall())
+    return "\n".join(lines).encode()

@@ -209,6 +209,14 @@ def operations(*, import_events=IMPORT_EVENTS):
             repetitions=EXPORT_REPETITIONS,
         )
     )
+    listed.append(
+        Operation(
+            "ftm_export",
+            get(anonymous, "/api/v1/export/ftm.jsonl"),
+            baselines.ftm_lines,
+            repetitions=EXPORT_REPETITIONS,
+        )
+    )
     rows = bulk.import_rows(import_events)
     listed.append(
         Operation(

@@ -27,6 +27,7 @@ EVERY_OPERATION = (
     "bulk_import",
     "reconcile_batch",
     "graph_export",
+    "ftm_export",
 )
 
 
