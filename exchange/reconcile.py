@@ -114,7 +114,8 @@ def _read_query(key, value):
     text = value.get("query", "")
     if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"{where}.query: a name of at most {MAX_QUERY_LENGTH} characters.")
-    types = value.get("type") or list(TYPES)
+    # Untyped, a query looks for actors: a column of names is one of people or organisations.
+    types = value.get("type") or list(ACTOR_TYPES)
     types = [types] if isinstance(types, str) else types
     if not isinstance(types, list) or any(kind not in TYPES for kind in types):
         raise QueryError(f"{where}.type: one of {', '.join(TYPES)}, or a list of them.")
