@@ -93,7 +93,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "django_htmx",
     "axes",
     "core",

@@ -8,7 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("kzwatch.api")),
     path("feeds/events/", require_safe(event_feed), name="event-feed"),
-    path("reconcile", include("exchange.urls")),
+    path("", include("exchange.urls")),
     path("", include("pages.people_urls")),
     path("", include("pages.urls")),
 ]

@@ -91,3 +91,10 @@ def test_an_upward_import_is_caught(app, source):
 )
 def test_a_downward_import_is_allowed(app, source):
     assert not imported_packages(source) & forbidden_for(app)
+
+
+def test_djangos_system_check_finds_nothing_to_warn_of():
+    """URL patterns, models and settings as Django's checks read them: not even a warning."""
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING")
