@@ -46,6 +46,8 @@ MAX_READ = 200
 MAX_WEIGHED = 20
 # Events and offices counted towards a candidate's weight; past it the bonus hardly grows.
 MAX_COUNTED = 30
+# How many offices a description names.
+SHOWN_OFFICES = 3
 # The properties a query may name to narrow its candidates (actors only).
 PROPERTIES = {
     "office": "Office held (slug, id or name); with “at”, held on that day",
@@ -317,10 +319,12 @@ def _counted(rows):
 
 
 def office_description(tenures, *, today=None):
-    """What an actor is known for: two offices, single-seat ones (a head of something) first,
-    then one still held, then the longest held, with years, and how many others ("Prime Minister of Kazakhstan
-    (2007–2016); Chairman of the National Security Committee (KNB) (2016–2022) and 2 other
-    offices"). A tenure with no known end counts up to `today`."""
+    """What an actor is known for: the three offices held longest, single-seat ones (a head of
+    something) first, with years, and how many others ("Prime Minister of Kazakhstan
+    (2007–2016); Chairman of the National Security Committee (KNB) (2016–2022); Head of the
+    Presidential Administration of Kazakhstan (2012–2014) and 1 other office"). A tenure with
+    no known end counts up to `today`. Three, since a sitting honorary post can outlast the
+    office a person is known for, and the longest alone can be either."""
     today = today or datetime.date.today()
     offices = {}
     for tenure in tenures:
@@ -330,15 +334,15 @@ def office_description(tenures, *, today=None):
         held["days"] += (end - start).days if start and end else 0
         held["spans"].append(tenure)
     ranked = sorted(offices.values(), key=_known_for, reverse=True)
-    shown = [f"{held['office'].name}{_years_of(held['spans'])}" for held in ranked[:2]]
+    shown = [f"{held['office'].name}{_years_of(held['spans'])}" for held in ranked[:SHOWN_OFFICES]]
     others = len(ranked) - len(shown)
     more = f" and {others} other office{'s' if others != 1 else ''}" if others else ""
     return "; ".join(shown) + more
 
 
 def _known_for(held):
-    """Single-seat offices first, then one still held, then the longest held."""
-    return (held["spans"][0].is_single_seat, any(not span.end_date for span in held["spans"]), held["days"])
+    """Single-seat offices first, then the longest held."""
+    return (held["spans"][0].is_single_seat, held["days"])
 
 
 def _years_of(spans):
