@@ -68,6 +68,28 @@ def test_csv_export_is_not_paged():
     assert len(list(csv.DictReader(io.StringIO(response.content.decode())))) == 7
 
 
+def test_csv_export_past_one_chunk_holds_every_event_once_in_order_with_its_participants():
+    """The CSV reads events CSV_CHUNK at a time: rows past the first chunk keep their nested cells."""
+    from exchange.api import CSV_CHUNK
+
+    event_type = EventType.objects.get_or_create(slug="arrest", defaults={"name": "Arrest"})[0]
+    events = [
+        Event(slug=f"chunked-{n:04d}", title=f"Chunked {n}", type=event_type, date="2017-08", status="published")
+        for n in range(CSV_CHUNK + 20)
+    ]
+    for event in events:
+        event.fill_derived_fields()  # what save() would, for the sort date
+    Event.objects.bulk_create(events)
+    last = events[-1]
+    ParticipationFactory(event=last, actor__name="Past The Chunk", actor__slug="past-the-chunk")
+
+    response = anonymous_client().get("/api/v1/events/?format=csv")
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["slug"] for row in rows] == [event.slug for event in events]
+    assert rows[-1]["participant_slugs"] == "past-the-chunk"
+
+
 def test_csv_cells_that_look_like_formulas_are_defused():
     EventFactory(title='=HYPERLINK("http://evil")', summary="+1 more")
 
