@@ -334,7 +334,7 @@ def office_description(tenures, *, today=None):
         held["days"] += (end - start).days if start and end else 0
         held["spans"].append(tenure)
     ranked = sorted(offices.values(), key=_known_for, reverse=True)
-    shown = [f"{held['office'].name}{_years_of(held['spans'])}" for held in ranked[:SHOWN_OFFICES]]
+    shown = [f"{held['office'].name}{_in_brackets(years_held(held['spans']))}" for held in ranked[:SHOWN_OFFICES]]
     others = len(ranked) - len(shown)
     more = f" and {others} other office{'s' if others != 1 else ''}" if others else ""
     return "; ".join(shown) + more
@@ -345,22 +345,19 @@ def _known_for(held):
     return (held["spans"][0].is_single_seat, held["days"])
 
 
-def _years_of(spans):
-    """ " (2007–2016)": from the first known start to the last known end, open if one is open."""
+def years_held(spans):
+    """ "2007–2016": from the first known start of `spans` to the last known end, open ("2019–")
+    if one is open, one year if they meet; "" when no start is known."""
     starts = [span.start_lower.year for span in spans if span.start_lower]
     if not starts:
         return ""
     ends = [span.end_upper.year if span.end_date and span.end_upper else None for span in spans]
     last = "" if None in ends else str(max(ends))
-    return f" ({min(starts)}–{last})" if last != str(min(starts)) else f" ({last})"
+    return f"{min(starts)}–{last}" if last != str(min(starts)) else last
 
 
-def years_held(span):
-    start = span.start_lower.year if span.start_lower else None
-    end = span.end_upper.year if span.end_date and span.end_upper else None
-    if start and end:
-        return f"{start}" if start == end else f"{start}–{end}"
-    return f"{start}–" if start else ""
+def _in_brackets(years):
+    return f" ({years})" if years else ""
 
 
 def _narrowed(candidates, properties):
@@ -450,22 +447,16 @@ def extend(ids, properties):
     pks = [a.pk for a in actors.values()]
     rows = {entity: {pid: [] for pid, _ in properties} for entity in ids}
     by_pk = {a.pk: str(a.slug) for a in actors.values()}
-    wanted = dict(properties)
-    if "offices" in wanted or "office_at" in wanted:
-        tenures = list(Tenure.objects.filter(actor_id__in=pks).select_related("office").order_by("start_lower", "pk"))
+    tenures = Tenure.objects.filter(actor_id__in=pks).select_related("office").order_by("start_lower", "pk")
     for pid, settings in properties:
         values = {}
         if pid == "offices":
             for t in tenures:
-                years = years_held(t)
-                values.setdefault(t.actor_id, []).append(_office_value(t, f" ({years})" if years else ""))
+                values.setdefault(t.actor_id, []).append(_office_value(t, _in_brackets(years_held([t]))))
         elif pid == "office_at":
             window = _day_window("extend office_at setting at", (settings or {}).get("at", ""))
-            for t in tenures:
-                if (t.start_lower is None or t.start_lower <= window[1]) and (
-                    t.end_upper is None or t.end_upper >= window[0]
-                ):
-                    values.setdefault(t.actor_id, []).append(_office_value(t, ""))
+            for t in tenures.overlapping(*window):  # the spans' one rule, as the `at` property reads it
+                values.setdefault(t.actor_id, []).append(_office_value(t, ""))
         elif pid == "factions":
             for m in Membership.objects.filter(actor_id__in=pks).select_related("faction").order_by("pk"):
                 values.setdefault(m.actor_id, []).append(

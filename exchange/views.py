@@ -191,7 +191,7 @@ def preview(request, entity):
     lines, born = [], ""
     if kind == "actor":
         tenures = Tenure.objects.filter(actor=found).select_related("office").order_by("-start_lower", "pk")
-        lines = [f"{t.office.name} ({reconcile.years_held(t) or display(t.start_date)})" for t in tenures]
+        lines = [f"{t.office.name} ({reconcile.years_held([t]) or display(t.start_date)})" for t in tenures]
         born = display(found.birth_date) if found.birth_date else ""
         kind = found.get_kind_display()
     else:
