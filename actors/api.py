@@ -3,10 +3,11 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
 from core.ordering import Key, keyset
+from core.rest.known import KNOWN_SCHEMA, KnownListMixin
 from core.rest.viewsets import ResourceViewSet
 
 from .filters import ActorFilterSet, FactionFilterSet, MembershipFilterSet, OfficeFilterSet, TenureFilterSet
-from .models import Actor, Faction, Office
+from .models import SPAN_CAUSES, Actor, Faction, Office
 from .serializers import ActorSerializer, FactionSerializer, MembershipSerializer, OfficeSerializer, TenureSerializer
 
 
@@ -80,6 +81,7 @@ def _span_views(noun):
         list=extend_schema(
             summary=f"List {noun}s",
             description=f"{noun.capitalize()}s by id; filter by actor, faction or office, and `at` a day.",
+            parameters=[KNOWN_SCHEMA],
         ),
         retrieve=extend_schema(summary=f"One {noun}"),
         create=extend_schema(summary=f"Create a {noun}"),
@@ -89,14 +91,18 @@ def _span_views(noun):
     )
 
 
-class SpanViewSet(ResourceViewSet):
-    """Memberships and tenures, by id; event slugs only where the reader may see the event."""
+class SpanViewSet(KnownListMixin, ResourceViewSet):
+    """Memberships and tenures, by id; event slugs only where the reader may see the event.
+    `?known=` lists them as they stood at a past moment."""
 
     lookup_field = "pk"
     keyset_ordering = keyset(Key("pk", kind="int"))
+    known_annotations = SPAN_CAUSES
 
     def get_queryset(self):
-        return self.serializer_class.Meta.model.objects.for_api(self.request.user)
+        model = self.serializer_class.Meta.model
+        self.known_related = model.API_RELATED
+        return model.objects.for_api(self.request.user, known=self.known())
 
     def after_update(self, instance, old_key):
         pass  # ids never change: nothing to tombstone

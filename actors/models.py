@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatedModel, EDTFField, display, display_span_end
+from core.history import as_known
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
 
@@ -278,26 +280,35 @@ class SpanQuerySet(models.QuerySet):
     def with_visible_causes(self, user):
         """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
         and ended each span, or None where `user` may not see that event (a draft)."""
-        return self.with_causes(sees_unpublished=self.model.cause_model().objects.shows_unpublished_to(user))
+        return self.with_causes(sees_unpublished=self.span_model().cause_model().objects.shows_unpublished_to(user))
 
-    def with_causes(self, *, sees_unpublished):
+    def with_causes(self, *, sees_unpublished, events=None, citations=None):
         """`with_visible_causes` for a reader who sees drafts and retractions, or only published events.
 
         Also `last_confirmed`: the latest publication date of a source cited for the span (the
         first day of it, where the date is a month, a year or a range), or None. An open span is
         known to hold only up to the latest report that shows it.
-        """
-        events = self.model.cause_model().objects.visible(sees_unpublished=sees_unpublished)
-        return self.annotate(
-            started_by_visible=Subquery(events.filter(pk=OuterRef("started_by_id")).values("slug")[:1]),
-            ended_by_visible=Subquery(events.filter(pk=OuterRef("ended_by_id")).values("slug")[:1]),
-        ).with_last_confirmed()
 
-    def with_last_confirmed(self, *, as_written=False):
+        `events` and `citations` are where the causes and reports are read: the live tables by
+        default, the rows known at a past moment for the record as it stood then.
+        """
+        if events is None:
+            events = self.span_model().cause_model().objects.all()
+        events = events.visible(sees_unpublished=sees_unpublished)
+        return self.annotate(
+            started_by_visible=Subquery(events.filter(id=OuterRef("started_by_id")).values("slug")[:1]),
+            ended_by_visible=Subquery(events.filter(id=OuterRef("ended_by_id")).values("slug")[:1]),
+        ).with_last_confirmed(citations=citations)
+
+    def with_last_confirmed(self, *, as_written=False, citations=None):
         """Annotate `last_confirmed`: the latest publication date (its first day) of a source cited
         for each span; with `as_written`, also `last_confirmed_as`, that source's date as its
-        record gives it ("2025-11", "2017-06/2017-08"), for pages that say it as precisely as known."""
-        citations = self.model.citation_model().objects.filter(**{self.model._meta.model_name: OuterRef("pk")})
+        record gives it ("2025-11", "2017-06/2017-08"), for pages that say it as precisely as known.
+        `citations` as in `with_causes`."""
+        span = self.span_model()
+        if citations is None:
+            citations = span.citation_model().objects.all()
+        citations = citations.filter(**{span._meta.model_name: OuterRef("id")})
         latest = citations.filter(source__published_start__isnull=False).order_by(
             "-source__published_start", "-source__published_end", "-source_id"
         )
@@ -306,9 +317,27 @@ class SpanQuerySet(models.QuerySet):
             rows = rows.annotate(last_confirmed_as=Subquery(latest.values("source__published_date")[:1]))
         return rows
 
-    def for_api(self, user):
-        """What the memberships and tenures lists show, in a fixed number of queries."""
-        return self.select_related(*self.model.API_RELATED).with_visible_causes(user).order_by_start()
+    def for_api(self, user, known=None):
+        """What the memberships and tenures lists show, in a fixed number of queries; with
+        `known` (a moment), the rows as they then stood, their causes and reports too."""
+        span = self.span_model()
+        rows, events, citations = self, None, None
+        if known is not None:
+            rows = as_known(span, known)
+            events, citations = as_known(span.cause_model(), known), as_known(span.citation_model(), known)
+        sees_unpublished = span.cause_model().objects.shows_unpublished_to(user)
+        rows = rows.select_related(*span.API_RELATED)
+        return rows.with_causes(sees_unpublished=sees_unpublished, events=events, citations=citations).order_by_start()
+
+    def span_model(self):
+        """The membership or tenure model; for their history rows (`HistoricalSpanQuerySet`), the
+        live model they record."""
+        return getattr(self.model, "instance_type", self.model)
+
+
+class HistoricalSpanQuerySet(SpanQuerySet, HistoricalQuerySet):
+    """The history rows of memberships or tenures, read with the spans' own verbs: the record
+    as it stood at a past moment (`core.history.as_known`) is asked what the live one is."""
 
 
 class Span(KeyedModel, DatedModel, TimestampedModel):
@@ -410,7 +439,7 @@ class Membership(Span):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
     faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER, help_text="The actor's part.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=HistoricalSpanQuerySet)
 
     objects = MembershipManager()
 
@@ -517,7 +546,7 @@ class Tenure(Span):
         related_name="appointed_tenures",
         help_text="Who made the appointment, if known.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=HistoricalSpanQuerySet)
 
     objects = TenureManager()
 

@@ -12,6 +12,7 @@ import re
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -22,7 +23,7 @@ from actors.models import Actor, Alias
 from actors.names import query_tokens
 from events.models import Event, EventType
 
-from . import baselines, bulk, page_baselines
+from . import baselines, bulk, page_baselines, synthetic
 
 SEARCH = "nazarbaev"
 WINDOW = ("2000", "2019")
@@ -191,6 +192,16 @@ def operations(*, import_events=IMPORT_EVENTS):
             same_people,
         ),
     ]
+    synthetic.ensure_span_history()
+    known = synthetic.HISTORY_KNOWN.isoformat()
+    listed.append(
+        Operation(
+            "as_of_board_known",
+            get(anonymous, f"/as-of/{BOARD_DAYS[0]}/?{urlencode({'known': known})}"),
+            lambda: page_baselines.as_of_board(BOARD_DAYS[0], known=synthetic.HISTORY_KNOWN),
+            same_people,
+        )
+    )
     batch = reconciliation_batch()
     listed.append(
         Operation(

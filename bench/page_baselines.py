@@ -263,22 +263,41 @@ KINDS = (
 )
 
 
-def as_of_board(day, compare=None):
+def known_table(table, known):
+    """A span table as it stood at `known` (a datetime), from its history table: each id's latest
+    row written by then, unless a deletion; the same columns, to read in place of `table`."""
+    history = table.replace("actors_", "actors_historical")
+    if connection.vendor == "postgresql":
+        return (
+            f"(SELECT * FROM (SELECT DISTINCT ON (id) * FROM {history} WHERE history_date <= '{known.isoformat()}' "
+            f"ORDER BY id, history_date DESC, history_id DESC) latest WHERE history_type <> '-')"
+        )
+    moment = known.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLite holds it
+    return (
+        f"(SELECT * FROM {history} h WHERE history_date <= '{moment}' AND history_type <> '-' AND NOT EXISTS "
+        f"(SELECT 1 FROM {history} l WHERE l.id = h.id AND l.history_date <= '{moment}' "
+        f"AND l.history_date > h.history_date))"
+    )
+
+
+def as_of_board(day, compare=None, known=None):
     """`/as-of/<day>/[?compare=<other>]`: the first offices and factions, each with its first few
-    people and how many more; with `compare`, the first few who came and went, how many more."""
+    people and how many more; with `compare`, the first few who came and went, how many more.
+    With `known`, the spans as they stood then (`?known=`)."""
     day = datetime.date.fromisoformat(day)
+    kinds = KINDS if known is None else [(kind, known_table(table, known), *rest) for kind, table, *rest in KINDS]
     changed = ""
     if compare:
         earlier, later = sorted([day, datetime.date.fromisoformat(compare)])
         lists = "".join(
             f"<ul>{_board_changes(came, went, earlier, later, kind)}</ul>"
-            for kind, *spans, _ in KINDS
+            for kind, *spans, _ in kinds
             for came, went in [_spans_on(*spans, [(later, earlier), (earlier, later)])]
         )
         changed = f"<section><h2>What changed</h2>{lists}</section>"
     sections = "".join(
         f"<section><h2>{kind.title()}</h2>{_board_lines(rows, day, role, kind)}</section>"
-        for kind, *spans, role in KINDS
+        for kind, *spans, role in kinds
         for (rows,) in [_spans_on(*spans, [(day, None)])]
     )
     return (

@@ -446,3 +446,41 @@ def generate(*, actors, events, seed, quiet=False):
         "participations": Participation.objects.count(),
         "citations": Citation.objects.count(),
     }
+
+
+# The record's history as `?known=` reads it: the synthetic rows go in with `bulk_create`, which
+# writes none. A first generation of every span and span citation on HISTORY_START, and a
+# correction of one span in CORRECTED_EVERY ten days later, so that a moment between has a
+# latest row to pick among several for some ids.
+HISTORY_START = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+HISTORY_KNOWN = HISTORY_START + datetime.timedelta(days=20)
+CORRECTED_EVERY = 5
+
+
+def ensure_span_history():
+    """Write the history rows described above, once (a database that has them keeps them)."""
+    if Tenure.history.exists():
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, where in (
+            (Membership, ""),
+            (Tenure, ""),
+            (Citation, " WHERE membership_id IS NOT NULL OR tenure_id IS NOT NULL"),
+        ):
+            history = model.history.model
+            columns = ", ".join(quote(field.column) for field in history.tracked_fields)
+            stamps = ", ".join(quote(history._meta.get_field(name).column) for name in ("history_date", "history_type"))
+            for moment, kind, sample in (
+                (HISTORY_START, "+", ""),
+                (
+                    HISTORY_START + datetime.timedelta(days=10),
+                    "~",
+                    f" {'AND' if where else 'WHERE'} id %% {CORRECTED_EVERY} = 0",
+                ),
+            ):
+                cursor.execute(
+                    f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {stamps}) "
+                    f"SELECT {columns}, %s, %s FROM {quote(model._meta.db_table)}{where}{sample}",
+                    [moment, kind],
+                )

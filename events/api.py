@@ -9,14 +9,16 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from core.history import as_known
 from core.models import Tombstone
 from core.ordering import Key, keyset
+from core.rest.known import KNOWN_SCHEMA, KnownListMixin
 from core.rest.viewsets import ConditionalGetMixin, ResourceViewSet
 
 from . import services
 from .filters import EventFilterSet, SourceFilterSet, TombstoneFilterSet
 from .models import Event, Source
-from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
+from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, attach_known_rows, sees_unpublished
 from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
 
 
@@ -25,6 +27,7 @@ from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
         summary="List events",
         description="Events in date order (by their earliest possible day, or the latest for an open start, "
         "then id), paged by cursor. Anonymous readers and users who may not change events see published events only.",
+        parameters=[KNOWN_SCHEMA],
     ),
     retrieve=extend_schema(summary="One event with its participants and citations"),
     create=extend_schema(
@@ -60,15 +63,22 @@ from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
         summary="Delete an event", description="A published or retracted event takes the publishing permission."
     ),
 )
-class EventViewSet(ResourceViewSet):
+class EventViewSet(KnownListMixin, ResourceViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
     lookup_field = "slug"
     tombstone_kind = "event"
     keyset_orderings = {"date": CHRONOLOGICAL, "-date": REVERSE_CHRONOLOGICAL}
+    known_related = ("type",)
+    known_annotations = ("visible_parent",)
 
     def get_queryset(self):
-        return Event.objects.visible_to(self.request.user).for_api(self.request.user)
+        user, known = self.request.user, self.known()
+        events = Event.objects.all() if known is None else as_known(Event, known)
+        return events.visible_to(user).for_api(user, known=known)
+
+    def known_page(self, instances, known):
+        return attach_known_rows(instances, known, self.request.user)
 
     def get_write_queryset(self):
         # A curator who may add but not change events still gets back the draft they made.

@@ -6,11 +6,14 @@ queryset; check `.is_valid()` (or read `.errors`) before using `.qs`.
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from rest_framework.exceptions import ValidationError
 
 from actors.models import Actor, Faction, Membership
 from actors.names import query_tokens
+from core.history import as_known, parse_moment
 from core.models import Tombstone
 from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
+from core.rest.known import KNOWN_PARAMETER
 
 from .models import Event, EventType, Participation, Source
 from .models.event import event_window, sees_unpublished
@@ -62,6 +65,7 @@ class EventFilterSet(SyncFilterSet):
         # The text is matched as names are: the word folded (actors/names.py) against the
         # event's folded title and summary, so "Назарбаев" finds "Nazarbayev". A word of
         # punctuation alone folds to nothing, and the folded text holds no punctuation: it is skipped.
+        self.refused_in_the_past(queryset, name)
         for word in value.split()[:MAX_WORDS]:
             tokens = query_tokens(word)
             if not tokens:
@@ -79,16 +83,30 @@ class EventFilterSet(SyncFilterSet):
         return queryset.filter(type_id__in=value.pks)
 
     def filter_actor(self, queryset, name, value):
-        participations = Participation.objects.filter(event=OuterRef("pk"), actor_id__in=value.pks)
+        participations = self.rows(Participation, queryset).filter(event=OuterRef("id"), actor_id__in=value.pks)
         return queryset.filter(Exists(participations))
 
     def filter_faction(self, queryset, name, value):
         # A membership counts when its known span meets the event's; unknown ends meet everything.
-        memberships = Membership.objects.overlapping(*event_window(lambda name: OuterRef(OuterRef(name)))).filter(
-            actor=OuterRef("actor"), faction__slug__in=value
+        memberships = (
+            self.rows(Membership, queryset)
+            .overlapping(*event_window(lambda name: OuterRef(OuterRef(name))))
+            .filter(actor=OuterRef("actor"), faction__slug__in=value)
         )
-        participants = Participation.objects.filter(Exists(memberships), event=OuterRef("pk"))
+        participants = self.rows(Participation, queryset).filter(Exists(memberships), event=OuterRef("id"))
         return queryset.filter(Exists(participants))
+
+    def rows(self, model, queryset):
+        """`model`'s rows to match `queryset`'s events against: the live ones, or for the history
+        rows an API list reads with `?known=` (`core.rest.known`), those standing at that moment."""
+        if queryset.model is Event:
+            return model.objects.all()
+        return as_known(model, parse_moment(self.request.query_params[KNOWN_PARAMETER]))
+
+    def refused_in_the_past(self, queryset, name):
+        """A 400 for a filter that reads only today's record, asked of the past."""
+        if queryset.model is not Event:
+            raise ValidationError({name: [f"`{name}` reads today's record only: leave it out with `known`."]})
 
     def filter_date_after(self, queryset, name, value):
         first_day, _ = value
@@ -102,6 +120,7 @@ class EventFilterSet(SyncFilterSet):
         return queryset.reverse_chronological() if value == "-date" else queryset.chronological()
 
     def changed_since(self, queryset, when):
+        self.refused_in_the_past(queryset, "updated_since")
         user = getattr(self.request, "user", None)
         return queryset.changed_since(when, sees_unpublished=sees_unpublished(user))
 

@@ -4,10 +4,12 @@ the Popolo export (registered in kzwatch.api)."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.rest.known import KNOWN_PARAMETER
 from core.rest.viewsets import ConditionalGetMixin
 from events import api as events_api
 from events.serializers import EventSerializer
@@ -57,6 +59,8 @@ class EventViewSet(events_api.EventViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
+        if self.known() is not None:
+            raise ValidationError({KNOWN_PARAMETER: ["The CSV holds today's record; the JSON list reads `known`."]})
         queryset = self.filter_queryset(self.get_queryset())
         if "ordering" not in request.query_params:
             queryset = queryset.chronological()

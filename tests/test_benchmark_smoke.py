@@ -23,6 +23,7 @@ EVERY_OPERATION = (
     "actor_detail",
     "timeline_page",
     "as_of_board",
+    "as_of_board_known",
     "admin_event_changelist",
     "bulk_import",
     "reconcile_batch",

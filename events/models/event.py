@@ -9,11 +9,13 @@ from django.db.models import Case, Count, Exists, ExpressionWrapper, F, Max, Min
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, meets
 from actors.names import fold
 from core.dates import DatedModel, EDTFField, display
+from core.history import as_known
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
@@ -92,13 +94,17 @@ class EventQuerySet(models.QuerySet):
     def reverse_chronological(self):
         return order_by_keys(self, REVERSE_CHRONOLOGICAL)
 
-    def for_api(self, user):
+    def for_api(self, user, known=None):
         """What the API's JSON shows, in a fixed number of queries: the type, the parent
         (`visible_parent`, a slug) and, attached to each event by `ApiEventIterable`, its
-        participants, citations and the related events `user` may see."""
+        participants, citations and the related events `user` may see. With `known` (a
+        moment), `self` is history rows (`core.history.as_known`) and the parent as it then stood."""
         editor = sees_unpublished(user)
-        parent = Event.objects.visible(sees_unpublished=editor).filter(pk=OuterRef("parent_id")).values("slug")[:1]
+        events = Event.objects.all() if known is None else as_known(Event, known)
+        parent = events.visible(sees_unpublished=editor).filter(id=OuterRef("parent_id")).values("slug")[:1]
         queryset = self.select_related("type").annotate(visible_parent=Subquery(parent))
+        if known is not None:
+            return queryset  # history rows: a page of them becomes events with `attach_known_rows`
         return attaching(queryset, EditorApiEventIterable if editor else ApiEventIterable)
 
     def changed_since(self, when, *, sees_unpublished=True):
@@ -217,6 +223,11 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+class HistoricalEventQuerySet(EventQuerySet, HistoricalQuerySet):
+    """Events' history rows, read with the events' own verbs (`published()`, `visible_to()`):
+    the record as it stood at a past moment (`core.history.as_known`) is asked what the live one is."""
+
+
 # How deep a chain of parent events is followed when looking for a cycle.
 MAX_PARENT_DEPTH = 100
 
@@ -246,21 +257,20 @@ class ApiEventIterable(AttachingIterable):
 def _citation_rows(ids):
     from .evidence import Citation  # evidence.py imports this module for its foreign keys
 
-    return (
-        Citation.objects.filter(event_id__in=ids)
-        .order_by("pk")
-        .values_list(
-            "event_id",
-            "source_id",
-            "source__title",
-            "source__url",
-            "source__reliability",
-            "quote",
-            "locator",
-            "credibility",
-            "note",
-        )
-    )
+    return Citation.objects.filter(event_id__in=ids).order_by("pk").values_list(*CITATION_COLUMNS)
+
+
+CITATION_COLUMNS = (
+    "event_id",
+    "source_id",
+    "source__title",
+    "source__url",
+    "source__reliability",
+    "quote",
+    "locator",
+    "credibility",
+    "note",
+)
 
 
 def _related_rows(ids, sees_unpublished):
@@ -284,6 +294,36 @@ RELATED_ROWS = OwnedRows(_related_rows)
 
 class EditorApiEventIterable(ApiEventIterable):
     sees_unpublished = True
+
+
+def attach_known_rows(events, known, user):
+    """Give `events` (instances made of history rows) what `ApiEventIterable` attaches, as it
+    stood at `known`: participants and citations then, and the linked events published then
+    (all of them for a reader who sees drafts). The links themselves are today's."""
+    from .evidence import Citation  # evidence.py imports this module for its foreign keys
+
+    ids = [event.pk for event in events]
+    participants = as_known(Participation, known).filter(event_id__in=ids).order_by("id")
+    participants = grouped(
+        participants.values_list("event_id", "actor__slug", "actor__name", "role__slug", "note"),
+        ("actor", "name", "role", "note"),
+    )
+    citations = as_known(Citation, known).filter(event_id__in=ids).order_by("id")
+    citations = grouped(
+        citations.values_list(*CITATION_COLUMNS),
+        ("source", "title", "url", "reliability", "quote", "locator", "credibility", "note"),
+    )
+    links = Event.related.through.objects.filter(from_event_id__in=ids)
+    if not sees_unpublished(user):
+        links = links.filter(to_event_id__in=as_known(Event, known).published().values("id"))
+    related = defaultdict(list)
+    for event_id, slug in links.order_by("to_event_id").values_list("from_event_id", "to_event__slug"):
+        related[event_id].append(slug)
+    for event in events:
+        event.participant_rows = participants.get(event.pk, [])
+        event.citation_rows = citations.get(event.pk, [])
+        event.related_slugs = related.get(event.pk, [])
+    return events
 
 
 class Event(DatedModel, TimestampedModel):
@@ -347,7 +387,9 @@ class Event(DatedModel, TimestampedModel):
     )
     participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
     # The folded text repeats the title and summary: history keeps what people wrote, not a copy.
-    history = HistoricalRecords(m2m_fields=[related], excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        m2m_fields=[related], excluded_fields=["search_text"], historical_queryset=HistoricalEventQuerySet
+    )
 
     objects = SlugNaturalKeyManager.from_queryset(EventQuerySet)()
 

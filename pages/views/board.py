@@ -27,8 +27,9 @@ from actors.spans import certainty_on
 from core import page_cache
 from core.dates import display
 from core.text import whole_number
+from events.record import KNOWN_PARAMETER, Record
 
-from .details import with_visible_causes
+from .known import known_context, refused_moment
 
 SHOWN = 5  # people named per office or faction on the board and per change; the rest are a link away
 PAGE = 100  # people on a page of one office or faction
@@ -128,25 +129,37 @@ def _prefix(name, *args):
     return reverse(name, args=[*args, "-"])[:-2]
 
 
-def _present(kind, day, not_on=None):
-    """Spans of `kind` that may be current on `day`; with `not_on`, only those whose actor was
-    not in the same group on that date (who came since, or left after)."""
-    rows = kind.spans.objects.at(day).with_last_confirmed(as_written=True)
+def _present(record, kind, day, not_on=None):
+    """Spans of `kind` that may be current on `day` in `record`; with `not_on`, only those whose
+    actor was not in the same group on that date (who came since, or left after)."""
+    rows = record.spans(kind.spans).at(day)
     if not_on is not None:
-        there = kind.spans.objects.at(not_on).filter(actor=OuterRef("actor"), **{kind.field: OuterRef(kind.field)})
+        there = record.rows(kind.spans).at(not_on).filter(actor=OuterRef("actor"), **{kind.field: OuterRef(kind.field)})
         rows = rows.exclude(Exists(there))
     return rows
 
 
 def _shown(rows, kind, *, causes=False):
     """`rows` with their actor and group, and the events that began and ended them if `causes`:
-    only the columns a line shows."""
+    only the columns a line shows (every one for history rows, which become whole instances)."""
+    related = ["actor", kind.field] + (["started_by__type", "ended_by__type"] if causes else [])
+    rows = rows.select_related(*related)
+    if rows.model is not kind.spans:
+        return rows
     columns = [*SPAN_COLUMNS, f"{kind.field}_id", "actor__slug", "actor__name", f"{kind.field}__slug"]
     columns += [f"{kind.field}__name"] + (["role"] if kind.roles else [])
     if causes:
         columns += [f"{end}_by__{column}" for end in ("started", "ended") for column in CAUSE_COLUMNS]
-        rows = rows.select_related("started_by__type", "ended_by__type")
-    return rows.select_related("actor", kind.field).only(*columns)
+    return rows.only(*columns)
+
+
+def _fetched(record, rows, kind, *, causes=False, annotations=()):
+    """The rows of `_shown(...)` fetched, as instances of the span model with their `annotations`."""
+    related = ["actor", kind.field] + (["started_by", "ended_by"] if causes else [])
+    return record.instances(rows, *related, annotations=["last_confirmed", "last_confirmed_as", *annotations])
+
+
+GROUP_COUNTS = ("place", "group_size")  # what `_first_of_each_group` annotates
 
 
 def _page_of_groups(kind, spans, after):
@@ -163,7 +176,7 @@ def _page_of_groups(kind, spans, after):
 def _first_of_each_group(rows, kind, groups):
     """The first `SHOWN` of `rows` in each of `groups`, in start order, each with `group_size`:
     how many the group has in all. One query, which does not grow with the groups' sizes."""
-    start_order = [F("start_lower").asc(nulls_first=True), F("pk").asc()]
+    start_order = [F("start_lower").asc(nulls_first=True), F("id").asc()]
     return (
         rows.filter(**{f"{kind.field}__in": groups})
         .annotate(
@@ -231,28 +244,30 @@ def _next_page(request, parameter, groups):
     return f"?{query.urlencode()}"
 
 
-def _board_section(request, kind, day, links):
+def _board_section(request, record, kind, day, links):
     parameter = group_page_parameter(kind)
-    present = _present(kind, day)
+    present = _present(record, kind, day)
     groups = _page_of_groups(kind, [present], request.GET.get(parameter))
-    rows = links.lines(list(_first_of_each_group(_shown(present, kind), kind, groups)), day)
+    first = _first_of_each_group(_shown(present, kind), kind, groups)
+    rows = links.lines(_fetched(record, first, kind, annotations=GROUP_COUNTS), day)
     entries = list(_by_group(rows, kind, links, _group_page(day, kind)).values())
     return {"kind": kind, "groups": entries, "next_href": _next_page(request, parameter, entries)}
 
 
-def _changes(request, kind, earlier, later, links):
+def _changes(request, record, kind, earlier, later, links):
     """Per office or faction whose people differ between the dates: the first few who came and
     went, each with the event that began or ended their span, and how many more."""
     parameter = group_page_parameter(kind, changes=True)
-    came, went = _present(kind, later, earlier), _present(kind, earlier, later)
+    came, went = _present(record, kind, later, earlier), _present(record, kind, earlier, later)
     groups = _page_of_groups(kind, [came, went], request.GET.get(parameter))
     sides = {}
     for side, rows, day, other, cause in (
         ("came", came, later, earlier, "start"),
         ("went", went, earlier, later, "end"),
     ):
-        rows = list(_first_of_each_group(_shown(rows, kind, causes=True), kind, groups))
-        rows = links.lines(with_visible_causes(rows, request.user), day, cause=cause)
+        first = _first_of_each_group(_shown(rows, kind, causes=True), kind, groups)
+        rows = _fetched(record, first, kind, causes=True, annotations=GROUP_COUNTS)
+        rows = links.lines(record.with_visible_causes(rows, request.user), day, cause=cause)
         sides[side] = _by_group(rows, kind, links, _group_page(day, kind, other))
     lines = []
     for holder in sorted(set(sides["came"]) | set(sides["went"]), key=lambda holder: (holder.name, holder.slug)):
@@ -280,22 +295,27 @@ def _one_line_per_succession(came, went):
 @page_cache.query_parameters(
     *BoardForm.base_fields,
     *(group_page_parameter(kind, changes=changes) for kind in KINDS.values() for changes in (False, True)),
+    KNOWN_PARAMETER,
 )
 def board(request, day):
     try:
         day = _date(day)
+        record = Record.from_query(request.GET)
     except NotADay as problem:
         return _refused(request, problem)
+    except ValueError as problem:
+        return refused_moment(request, problem)
     form = BoardForm(request.GET or None, initial={"date": day})
     compare = None
     if form.is_bound and form.is_valid():
         compare = form.cleaned_data["compare"]
     links = Links()
     context = {
+        **known_context(request, record),
         "day": day,
         "day_display": display(day.isoformat()),
         "form": form,
-        "sections": [_board_section(request, kind, day, links) for kind in KINDS.values()],
+        "sections": [_board_section(request, record, kind, day, links) for kind in KINDS.values()],
     }
     if compare is not None:
         earlier, later = sorted([day, compare])
@@ -304,7 +324,7 @@ def board(request, day):
                 "compare": compare,
                 "earlier": display(earlier.isoformat()),
                 "later": display(later.isoformat()),
-                "changes": [_changes(request, kind, earlier, later, links) for kind in KINDS.values()],
+                "changes": [_changes(request, record, kind, earlier, later, links) for kind in KINDS.values()],
                 "swap_url": reverse("actors:board", args=[compare.isoformat()]) + f"?compare={day.isoformat()}",
             }
         )
@@ -326,7 +346,7 @@ def _after(text):
     return day, number
 
 
-@page_cache.query_parameters("not_on", "after")
+@page_cache.query_parameters("not_on", "after", KNOWN_PARAMETER)
 def board_group(request, day, kind, slug):
     """`/as-of/<day>/<offices|factions>/<slug>/`: everyone in one office or faction on the day,
     `PAGE` at a time in start order; `?not_on=<date>` keeps those who were not there on that
@@ -335,24 +355,27 @@ def board_group(request, day, kind, slug):
     try:
         day = _date(day)
         not_on = _date(request.GET["not_on"], "compare") if request.GET.get("not_on") else None
+        record = Record.from_query(request.GET)
     except NotADay as problem:
         return _refused(request, problem)
+    except ValueError as problem:
+        return refused_moment(request, problem)
     after = _after(request.GET.get("after"))
     holder = get_object_or_404(kind.groups.objects.only("slug", "name"), slug=slug)
     rows = (
-        _shown(_present(kind, day, not_on), kind, causes=not_on is not None)
+        _shown(_present(record, kind, day, not_on), kind, causes=not_on is not None)
         .filter(**{kind.field: holder})
         .annotate(start_key=Coalesce("start_lower", Value(datetime.date.min)))
-        .order_by("start_key", "pk")
+        .order_by("start_key", "id")
     )
     if after is not None:
-        rows = rows.filter(Q(start_key__gt=after[0]) | Q(start_key=after[0], pk__gt=after[1]))
-    rows = list(rows[: PAGE + 1])
+        rows = rows.filter(Q(start_key__gt=after[0]) | Q(start_key=after[0], id__gt=after[1]))
+    rows = _fetched(record, rows[: PAGE + 1], kind, causes=not_on is not None, annotations=["start_key"])
     links = Links()
     cause = None
     if not_on is not None:
         cause = "start" if day > not_on else "end"
-        with_visible_causes(rows, request.user)
+        record.with_visible_causes(rows, request.user)
     page = links.lines(rows[:PAGE], day, cause=cause)
     next_page = ""
     if len(rows) > PAGE:
@@ -361,6 +384,7 @@ def board_group(request, day, kind, slug):
         query["after"] = f"{last.start_key.isoformat()}_{last.pk}"
         next_page = f"?{query.urlencode()}"
     context = {
+        **known_context(request, record),
         "day_display": display(day.isoformat()),
         "not_on_display": display(not_on.isoformat()) if not_on else "",
         "kind": kind,

@@ -6,33 +6,34 @@ timeline. Anonymous readers never see a draft, not even as the cause of a tenure
 """
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from actors.models import LANGUAGE_CHOICES, Actor, Faction, Membership, Office, Tenure
+from actors.models import LANGUAGE_CHOICES, Actor, Alias, Faction, Identifier, Membership, Office, Tenure
+from core import page_cache
 from events.filters import EventFilterSet
 from events.models import Citation, Event, Participation, Source
 from events.models.event import sees_unpublished
+from events.record import KNOWN_PARAMETER, Record
 
 from .drawing import span_chart
+from .known import known_context, refused_moment
 
 RECENT = 50
 LANGUAGES = dict(LANGUAGE_CHOICES)
 
 
-def with_visible_causes(spans, user):
-    """Set `start_cause`/`end_cause` on each span: its recorded cause, when the reader may see it."""
-    drafts_too = sees_unpublished(user)
-    for span in spans:
-        for name, cause in (("start_cause", span.started_by), ("end_cause", span.ended_by)):
-            visible = cause is not None and (drafts_too or cause.status == Event.Status.PUBLISHED)
-            setattr(span, name, cause if visible else None)
-    return spans
+def spans_of(record, model, *related, **condition):
+    """The memberships or tenures a detail page lists (those matching `condition`) in `record`,
+    with the rows they name, their causes, and the date of the latest report as its source
+    gives it, in start order: model instances, whether read live or from history."""
+    rows = record.spans(model).filter(**condition).select_related(*related, *CAUSES).order_by_start()
+    names = dict.fromkeys(path.split("__")[0] for path in (*related, *CAUSES))
+    return record.instances(rows, *names, annotations=("last_confirmed", "last_confirmed_as"))
 
 
-def span_rows():
-    """Spans with everything a page shows of them: actor, causes and their types."""
-    return ("actor", "started_by__type", "ended_by__type")
+CAUSES = ("started_by__type", "ended_by__type")  # what a page shows of a span's causes
 
 
 def event_detail(request, slug):
@@ -60,35 +61,51 @@ def event_detail(request, slug):
     return render(request, "pages/event_detail.html", context)
 
 
-def recent_events(request, **filters):
-    """The newest `RECENT` events the reader may see that match the API's `filters` (slug lists)."""
-    visible = Event.objects.visible_to(request.user)
-    events = list(EventFilterSet(filters, queryset=visible).qs.for_timeline().reverse_chronological()[:RECENT])
+def recent_events(request, record, **filters):
+    """The newest `RECENT` events the reader may see that match the API's `filters` (slug lists),
+    with their participants and citations; in the past, as they then stood."""
+    if record.past:
+        events = record.recent_events(request.user, filters, RECENT)
+    else:
+        visible = Event.objects.visible_to(request.user)
+        events = list(EventFilterSet(filters, queryset=visible).qs.for_timeline().reverse_chronological()[:RECENT])
     return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": sees_unpublished(request.user)}
 
 
-def listed_spans(model, *related):
-    """The memberships or tenures a detail page lists: with the rows they name, the date of the
-    latest report as its source gives it, in start order."""
-    return model.objects.select_related(*related, *span_rows()).with_last_confirmed(as_written=True).order_by_start()
+def _record(request):
+    """The record the page reads (`?known=`), or the 400 page saying why its moment is wrong."""
+    try:
+        return Record.from_query(request.GET), None
+    except ValueError as problem:
+        return None, refused_moment(request, problem)
 
 
+def _one(record, model, **condition):
+    """One actor, faction or office as it stood in `record` (404 if it was not on record then)."""
+    if not record.past:
+        return get_object_or_404(model.objects.all(), **condition)
+    rows = record.instances(record.rows(model).filter(**condition)[:1])
+    if not rows:
+        raise Http404(f"No {model._meta.verbose_name} by that name was on record then.")
+    return rows[0]
+
+
+@page_cache.query_parameters(KNOWN_PARAMETER)
 def actor_detail(request, slug):
-    actor = get_object_or_404(
-        Actor.objects.prefetch_related(
-            "aliases",
-            "identifiers",
-            Prefetch("memberships", listed_spans(Membership, "faction")),
-            Prefetch("tenures", listed_spans(Tenure, "office", "predecessor", "appointed_by")),
-        ),
-        slug=slug,
-    )
-    tenures = with_visible_causes(list(actor.tenures.all()), request.user)
-    memberships = with_visible_causes(list(actor.memberships.all()), request.user)
+    record, refused = _record(request)
+    if refused:
+        return refused
+    actor = _one(record, Actor, slug=slug)
+    aliases = record.instances(record.rows(Alias).filter(actor_id=actor.pk).order_by("lang", "name"))
+    identifiers = record.instances(record.rows(Identifier).filter(actor_id=actor.pk).order_by("id"))
+    tenures = spans_of(record, Tenure, "office", "predecessor", "appointed_by", actor_id=actor.pk)
+    memberships = spans_of(record, Membership, "faction", actor_id=actor.pk)
+    tenures = record.with_visible_causes(tenures, request.user)
+    memberships = record.with_visible_causes(memberships, request.user)
     names = {}
-    for alias in actor.aliases.all():
+    for alias in aliases:
         names.setdefault(LANGUAGES.get(alias.lang, alias.lang), []).append(alias)
-    recent = recent_events(request, actor=[actor.slug])
+    recent = recent_events(request, record, actor=[actor.slug])
     chart = span_chart(
         [(t.office.name, reverse("actors:office-detail", args=[t.office.slug]), t) for t in tenures]
         + [
@@ -97,8 +114,10 @@ def actor_detail(request, slug):
         also=[event.sort_date for event in recent["events"]],
     )
     context = {
+        **known_context(request, record),
         **recent,
         "actor": actor,
+        "identifiers": identifiers,
         "names": sorted(names.items()),
         "tenures": tenures,
         "memberships": memberships,
@@ -107,18 +126,20 @@ def actor_detail(request, slug):
     return render(request, "pages/actor_detail.html", context)
 
 
+@page_cache.query_parameters(KNOWN_PARAMETER)
 def faction_detail(request, slug):
-    faction = get_object_or_404(
-        Faction.objects.prefetch_related(Prefetch("memberships", listed_spans(Membership))),
-        slug=slug,
-    )
-    memberships = with_visible_causes(list(faction.memberships.all()), request.user)
-    recent = recent_events(request, faction=[faction.slug])
+    record, refused = _record(request)
+    if refused:
+        return refused
+    faction = _one(record, Faction, slug=slug)
+    memberships = record.with_visible_causes(spans_of(record, Membership, "actor", faction_id=faction.pk), request.user)
+    recent = recent_events(request, record, faction=[faction.slug])
     chart = span_chart(
         ((f"{m.actor.name} · {m.get_role_display().lower()}", m.actor.get_absolute_url(), m) for m in memberships),
         also=[event.sort_date for event in recent["events"]],
     )
     context = {
+        **known_context(request, record),
         **recent,
         "faction": faction,
         "memberships": memberships,
@@ -127,14 +148,20 @@ def faction_detail(request, slug):
     return render(request, "pages/faction_detail.html", context)
 
 
+@page_cache.query_parameters(KNOWN_PARAMETER)
 def office_detail(request, slug):
-    office = get_object_or_404(
-        Office.objects.select_related("organization").prefetch_related(
-            Prefetch("tenures", listed_spans(Tenure, "predecessor", "appointed_by"))
-        ),
-        slug=slug,
-    )
-    tenures = with_visible_causes(list(office.tenures.all()), request.user)
+    record, refused = _record(request)
+    if refused:
+        return refused
+    office = _one(record, Office, slug=slug)
+    tenures = spans_of(record, Tenure, "actor", "predecessor", "appointed_by", office_id=office.pk)
+    tenures = record.with_visible_causes(tenures, request.user)
     chart = span_chart((t.actor.name, t.actor.get_absolute_url(), t) for t in tenures)
-    context = {"office": office, "tenures": tenures, "chart": chart, "can_see_drafts": sees_unpublished(request.user)}
+    context = {
+        **known_context(request, record),
+        "office": office,
+        "tenures": tenures,
+        "chart": chart,
+        "can_see_drafts": sees_unpublished(request.user),
+    }
     return render(request, "pages/office_detail.html", context)

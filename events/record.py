@@ -1,0 +1,103 @@
+"""The record now, or as it stood at a past moment: what pages and API lists read it through.
+
+`?known=<ISO date-time>` asks for the record as it was then: the rows the history tables say
+stood at that moment (`core.history.as_known`), so each span has the dates it then had, is
+confirmed by the reports then cited for it, and names as its cause an event only where the
+reader may see it: a published event then, as now. Actors', factions' and offices' names and
+slugs are read as they stood then too where a page shows one record; in lists they are today's,
+the ones their addresses work by.
+
+The record a database knows begins when its rows were first written (a fixture load, an
+import): before that moment it knows nothing, and says so by having no rows.
+"""
+
+from django.db.models import Exists, F, OuterRef
+
+from actors.models import Membership, meets
+from core.history import as_instances, as_known, attach_related, parse_moment
+
+from .models import Citation, Event, Participation
+from .models.event import event_window, sees_unpublished
+
+KNOWN_PARAMETER = "known"
+
+
+class Record:
+    """The live record (`known` None), or the record as it stood at the aware datetime `known`."""
+
+    def __init__(self, known=None):
+        self.known = known
+
+    @classmethod
+    def from_query(cls, query):
+        """The record a request's `?known=` names; ValueError, saying what is wrong, for a bad one."""
+        text = query.get(KNOWN_PARAMETER)
+        return cls(parse_moment(text) if text else None)
+
+    @property
+    def past(self):
+        return self.known is not None
+
+    def rows(self, model):
+        """`model`'s rows: the live table, or the history rows standing at `known`."""
+        return model.objects.all() if self.known is None else as_known(model, self.known)
+
+    def reports(self):
+        """The citations a span's `last_confirmed` reads (`SpanQuerySet.with_causes`): None for
+        the live ones, the default."""
+        return None if self.known is None else as_known(Citation, self.known)
+
+    def spans(self, model):
+        """Memberships or tenures with `last_confirmed` and, as the source wrote it, `last_confirmed_as`."""
+        return self.rows(model).with_last_confirmed(as_written=True, citations=self.reports())
+
+    def instances(self, rows, *related, annotations=()):
+        """`rows` as live model instances a page or serializer reads (history rows become them)."""
+        return list(rows) if self.known is None else as_instances(rows, *related, annotations=annotations)
+
+    def with_visible_causes(self, spans, user):
+        """Set `start_cause`/`end_cause` on each span: its recorded cause, where the reader may
+        see it (a published event; drafts and retractions too for those who may edit events).
+        In the past, an event counts as published if it was then."""
+        drafts_too = sees_unpublished(user)
+        published_then = set()
+        if self.known is not None and not drafts_too:
+            causes = {span.started_by_id for span in spans} | {span.ended_by_id for span in spans}
+            rows = self.rows(Event).published().filter(id__in=causes - {None})
+            published_then = set(rows.values_list("id", flat=True))
+        for span in spans:
+            for name, cause in (("start_cause", span.started_by), ("end_cause", span.ended_by)):
+                if cause is None or drafts_too:
+                    visible = cause is not None
+                elif self.known is None:
+                    visible = cause.status == Event.Status.PUBLISHED
+                else:
+                    visible = cause.pk in published_then
+                setattr(span, name, cause if visible else None)
+        return spans
+
+    def recent_events(self, user, filters, limit):
+        """The newest `limit` events `user` may see, as they stood, in which one of the actors of
+        `filters["actor"]` took part, or a member of one of the factions of `filters["faction"]`
+        while a member (the `faction` filter's rule); each with its participants and citations
+        as they stood."""
+        events = self.rows(Event).visible_to(user)
+        if filters.get("actor"):
+            taking_part = self.rows(Participation).filter(actor__slug__in=filters["actor"])
+            events = events.filter(id__in=taking_part.values("event_id"))
+        if filters.get("faction"):
+            in_faction = self.rows(Membership).filter(
+                faction__slug__in=filters["faction"], actor_id=OuterRef("actor_id")
+            )
+            in_faction = in_faction.filter(meets(*event_window(lambda name: OuterRef(OuterRef(name)))))
+            events = events.filter(Exists(self.rows(Participation).filter(Exists(in_faction), event_id=OuterRef("id"))))
+        newest = events.select_related("type").order_by(F("sort_date").desc(nulls_last=True), F("id").desc())
+        events = self.instances(newest[:limit], "type")
+        ids = [event.pk for event in events]
+        participations = self.rows(Participation).filter(event_id__in=ids).select_related("actor", "role")
+        citations = self.rows(Citation).filter(event_id__in=ids).select_related("source")
+        attach_related(
+            events, "participations", self.instances(participations.order_by("id"), "actor", "role"), "event_id"
+        )
+        attach_related(events, "citations", self.instances(citations.order_by("id"), "source"), "event_id")
+        return events
