@@ -484,3 +484,6 @@ def ensure_span_history():
                     f"SELECT {columns}, %s, %s FROM {quote(model._meta.db_table)}{where}{sample}",
                     [moment, kind],
                 )
+            if connection.vendor == "postgresql":
+                # The planner's estimates of a table just filled are of an empty one.
+                cursor.execute(f"ANALYZE {quote(history._meta.db_table)}")
