@@ -38,6 +38,10 @@ class Record:
     def past(self):
         return self.known is not None
 
+    def query(self):
+        """The query that keeps a link in this record: `{"known": <ISO date-time>}`, or none."""
+        return {KNOWN_PARAMETER: self.known.isoformat()} if self.known is not None else {}
+
     def rows(self, model):
         """`model`'s rows: the live table, or the history rows standing at `known`."""
         return model.objects.all() if self.known is None else as_known(model, self.known)

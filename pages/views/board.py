@@ -14,6 +14,7 @@ import datetime
 import functools
 import operator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
@@ -189,9 +190,11 @@ def _first_of_each_group(rows, kind, groups):
 
 
 class Links:
-    """The addresses a board links to, each a prefix reversed once per request."""
+    """The addresses a board links to, each a prefix reversed once per request; in a past
+    record, the pages of people and groups are read at the same moment (`kept`, a query)."""
 
-    def __init__(self):
+    def __init__(self, kept=""):
+        self.kept = kept
         self.actor = _prefix("actors:actor-detail")
         self.event = _prefix("events:event-detail")
         self.groups = {"offices": _prefix("actors:office-detail"), "factions": _prefix("actors:faction-detail")}
@@ -199,7 +202,7 @@ class Links:
     def lines(self, rows, day, *, cause=None):
         """Set what each line shows: its address, its doubt on `day`, its cause ("start" or "end") if asked."""
         for row in rows:
-            row.href = f"{self.actor}{row.actor.slug}/"
+            row.href = f"{self.actor}{row.actor.slug}/{self.kept}"
             row.doubt, row.unconfirmed = certainty_on(row, day)
             row.cause = getattr(row, f"{cause}_cause") if cause else None
             row.cause_side = cause
@@ -218,7 +221,7 @@ def _by_group(rows, kind, links, more_href):
         holder = getattr(members[0], kind.field)
         entries[holder] = {
             "holder": holder,
-            "href": f"{links.groups[kind.slug]}{holder.slug}/",
+            "href": f"{links.groups[kind.slug]}{holder.slug}/{links.kept}",
             # Lines the reports reach on the day first; those past their last report after them.
             "rows": sorted(members, key=lambda row: bool(row.unconfirmed)),
             # A group's own page reads one page of it, not the first few with a window count.
@@ -228,10 +231,16 @@ def _by_group(rows, kind, links, more_href):
     return entries
 
 
-def _group_page(day, kind, not_on=None):
+def _group_page(record, day, kind, not_on=None):
     prefix = _prefix("actors:board-group", day.isoformat(), kind.slug)
-    query = f"?not_on={not_on.isoformat()}" if not_on else ""
+    query = _query({"not_on": not_on.isoformat()} if not_on else {}, record)
     return lambda holder: f"{prefix}{holder.slug}/{query}"
+
+
+def _query(parameters, record):
+    """`parameters` and what keeps a link in `record`, as a query string ("" for none)."""
+    parameters = {**parameters, **record.query()}
+    return f"?{urlencode(parameters)}" if parameters else ""
 
 
 def _next_page(request, parameter, groups):
@@ -250,7 +259,7 @@ def _board_section(request, record, kind, day, links):
     groups = _page_of_groups(kind, [present], request.GET.get(parameter))
     first = _first_of_each_group(_shown(present, kind), kind, groups)
     rows = links.lines(_fetched(record, first, kind, annotations=GROUP_COUNTS), day)
-    entries = list(_by_group(rows, kind, links, _group_page(day, kind)).values())
+    entries = list(_by_group(rows, kind, links, _group_page(record, day, kind)).values())
     return {"kind": kind, "groups": entries, "next_href": _next_page(request, parameter, entries)}
 
 
@@ -268,7 +277,7 @@ def _changes(request, record, kind, earlier, later, links):
         first = _first_of_each_group(_shown(rows, kind, causes=True), kind, groups)
         rows = _fetched(record, first, kind, causes=True, annotations=GROUP_COUNTS)
         rows = links.lines(record.with_visible_causes(rows, request.user), day, cause=cause)
-        sides[side] = _by_group(rows, kind, links, _group_page(day, kind, other))
+        sides[side] = _by_group(rows, kind, links, _group_page(record, day, kind, other))
     lines = []
     for holder in sorted(set(sides["came"]) | set(sides["went"]), key=lambda holder: (holder.name, holder.slug)):
         came, went = sides["came"].get(holder), sides["went"].get(holder)
@@ -309,7 +318,7 @@ def board(request, day):
     compare = None
     if form.is_bound and form.is_valid():
         compare = form.cleaned_data["compare"]
-    links = Links()
+    links = Links(_query({}, record))
     context = {
         **known_context(request, record),
         "day": day,
@@ -325,7 +334,8 @@ def board(request, day):
                 "earlier": display(earlier.isoformat()),
                 "later": display(later.isoformat()),
                 "changes": [_changes(request, record, kind, earlier, later, links) for kind in KINDS.values()],
-                "swap_url": reverse("actors:board", args=[compare.isoformat()]) + f"?compare={day.isoformat()}",
+                "swap_url": reverse("actors:board", args=[compare.isoformat()])
+                + _query({"compare": day.isoformat()}, record),
             }
         )
     return render(request, "pages/board.html", context, status=400 if form.errors else 200)
@@ -371,7 +381,7 @@ def board_group(request, day, kind, slug):
     if after is not None:
         rows = rows.filter(Q(start_key__gt=after[0]) | Q(start_key=after[0], id__gt=after[1]))
     rows = _fetched(record, rows[: PAGE + 1], kind, causes=not_on is not None, annotations=["start_key"])
-    links = Links()
+    links = Links(_query({}, record))
     cause = None
     if not_on is not None:
         cause = "start" if day > not_on else "end"
@@ -392,6 +402,6 @@ def board_group(request, day, kind, slug):
         "section": {"kind": kind, "groups": list(_by_group(page, kind, links, lambda holder: "").values())},
         "next_page": next_page,
         "page_size": PAGE,
-        "board_url": reverse("actors:board", args=[day.isoformat()]),
+        "board_url": reverse("actors:board", args=[day.isoformat()]) + _query({}, record),
     }
     return render(request, "pages/board_group.html", context)

@@ -3,6 +3,7 @@ lists, and the page of what changed in it."""
 
 import datetime
 import re
+from urllib.parse import urlencode
 from html import unescape
 
 import pytest
@@ -15,6 +16,7 @@ from tests.factories import (
     ActorFactory,
     CitationFactory,
     EventFactory,
+    FactionFactory,
     MembershipFactory,
     OfficeFactory,
     ParticipationFactory,
@@ -211,3 +213,16 @@ def test_the_changes_page_escapes_what_curators_typed():
     EventFactory(title="<script>alert(1)</script>")
     page = Client().get("/changes/").content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_the_board_in_the_past_links_to_pages_in_the_same_past():
+    MembershipFactory(actor__slug="holder", faction__slug="circle", start_date="2010")
+    crowd = FactionFactory(slug="crowd")
+    MembershipFactory.create_batch(6, faction=crowd, start_date="2010")
+    known = moment()
+    page = Client().get("/as-of/2015-01-01/", {"known": known, "compare": "2009-01-01"}).content.decode()
+    kept = urlencode({"known": known})
+    assert f'href="/actors/holder/?{kept}"' in page
+    assert f'href="/factions/circle/?{kept}"' in page
+    assert f"?not_on=2009-01-01&amp;{kept.replace('&', '&amp;')}" in page, "a group's own page is read then too"
+    assert f"compare=2015-01-01&amp;{kept}" in page, "so is the board on the other date"
