@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from core.services import validated_save
+from core.services import row_error, validated_save
 
 from .models import Alias, Identifier, Tenure
 
@@ -48,20 +48,6 @@ def tenure_create(*, tenure, user):
 def closed_message(closed):
     """What a curator is told about the tenures a new one closed."""
     return "; ".join(f"Ended {tenure.actor}'s tenure as {tenure.office} on {tenure.end_display}." for tenure in closed)
-
-
-def error_messages(error):
-    """A ValidationError's messages, each prefixed by its field's name ("title: ...")."""
-    return [
-        f"{'' if name == '__all__' else name + ': '}{message}"
-        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
-        for message in messages
-    ]
-
-
-def row_error(field, index, error):
-    """A nested row's ValidationError, reported under its list and row number ("aliases: Row 2: ...")."""
-    return ValidationError({field: [f"Row {index + 1}: {message}" for message in error_messages(error)]})
 
 
 def _replace_rows(*, actor, model, field, key_names, items, user):

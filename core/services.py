@@ -6,6 +6,7 @@ Tombstone, written here and nowhere else.
 
 from anyascii import anyascii
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -29,6 +30,20 @@ def validated_save(row, user=None, *, exclude=None):
     row._history_user = user
     row.full_clean(exclude=exclude)
     row.save()
+
+
+def error_messages(error):
+    """A ValidationError's messages, each prefixed by its field's name ("title: ...")."""
+    return [
+        f"{'' if name == '__all__' else name + ': '}{message}"
+        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items()
+        for message in messages
+    ]
+
+
+def row_error(field, index, error):
+    """A nested row's ValidationError, reported under its list and row number ("aliases: Row 2: ...")."""
+    return ValidationError({field: [f"Row {index + 1}: {message}" for message in error_messages(error)]})
 
 
 def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):

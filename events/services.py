@@ -12,9 +12,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
-from actors.services import row_error
 from core.models import Tombstone
-from core.services import tombstone_if_renamed, tombstone_record, unique_slug, validated_save
+from core.services import row_error, tombstone_if_renamed, tombstone_record, unique_slug, validated_save
 
 from .models import Citation, Event, Participation
 

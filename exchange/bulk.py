@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from actors.services import row_error
 from core import page_cache
+from core.services import row_error
 from events.models import Citation, Event, Participation
 from events.services import event_check_status_change
 

@@ -34,8 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from actors.models import Actor
-from actors.services import error_messages
-from core.services import unique_slug
+from core.services import error_messages, unique_slug
 from core.text import whole_number
 from events.models import Event, EventType, ParticipantRole, Source
 from events.services import PUBLISH_PERMISSION, event_update

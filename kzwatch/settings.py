@@ -133,6 +133,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Who may restore an earlier version of a record in the admin's history pages (core.admin):
+# editors, who may publish and retract events.
+REVERT_PERMISSION = "events.publish_event"
+
 # Repeated failed logins: after AXES_FAILURE_LIMIT failures for one user name from one address,
 # that pair is locked out for AXES_COOLOFF_HOURS; every failure is logged (kzwatch.security too).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -3,8 +3,8 @@ lists, and the page of what changed in it."""
 
 import datetime
 import re
-from urllib.parse import urlencode
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
