@@ -81,7 +81,7 @@ class EventSerializer(DirectReadMixin, serializers.ModelSerializer):
 
     readers = {
         **{name: attrgetter(name) for name in ("slug", "title", "date", "date_display", "date_note", "summary")},
-        **{name: attrgetter(name) for name in ("location", "status", "visible_parent")},
+        **{name: attrgetter(name) for name in ("location", "status", "retraction_reason")},
         "parent": attrgetter("visible_parent"),
         "type": attrgetter("type.slug"),
         "date_start": lambda event: iso_date(event.date_start),
