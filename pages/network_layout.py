@@ -41,6 +41,8 @@ ITERATIONS = 30
 # Shared events pull people together less than a shared office or faction: a span says where
 # someone stood, a shared event only that they met.
 TOGETHER_PULL = 0.3
+# How much of a node's place is its rank along each axis rather than where the forces left it.
+RANKED = 0.8
 NEAR = 0.04  # how far from its neighbours' middle a newly placed node sits
 # Keys after the readers' pages ("page:...") in key order: a database cache that culls past its
 # size removes the first keys in that order, and the layout is the one worth keeping.
@@ -81,7 +83,28 @@ def lay_out():
 
     graph = record_graph()
     placed = networkx.spring_layout(graph, seed=SEED, iterations=ITERATIONS, weight="weight")
-    return {node: (round(float(x), 4), round(float(y), 4)) for node, (x, y) in placed.items()}
+    return evened({node: (float(x), float(y)) for node, (x, y) in placed.items()})
+
+
+def evened(placed):
+    """`placed` spread more evenly over the square, each axis on its own: mostly by rank (the
+    n-th from the left goes n/N of the way across), partly as laid out.
+
+    A force layout of a whole record packs the well-connected core into a knot a tenth of the
+    picture wide and flings small separate groups to the edges; names in the knot could not be
+    written. By rank, the order left to right and top to bottom is kept, and with it who is
+    near whom, while the knot opens to the room the picture has.
+    """
+    if len(placed) < 2:
+        return {node: (0.0, 0.0) for node in placed}
+    spread = {}
+    for axis in (0, 1):
+        ordered = sorted(placed, key=lambda node: (placed[node][axis], node))
+        reach = max(abs(placed[node][axis]) for node in ordered) or 1
+        for rank, node in enumerate(ordered):
+            by_rank = -1 + 2 * rank / (len(ordered) - 1)
+            spread.setdefault(node, []).append(round(RANKED * by_rank + (1 - RANKED) * placed[node][axis] / reach, 4))
+    return {node: tuple(spread[node]) for node in placed}
 
 
 def relayout():

@@ -10,11 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from actors.models import LANGUAGE_CHOICES, Actor, Faction, Membership, Office, Tenure
+from core import page_cache
 from events.filters import EventFilterSet
 from events.models import Citation, Event, Participation, Source
 from events.models.event import sees_unpublished
 
 from .drawing import span_chart
+from .neighbourhood import actor_network
 
 RECENT = 50
 LANGUAGES = dict(LANGUAGE_CHOICES)
@@ -73,6 +75,7 @@ def listed_spans(model, *related):
     return model.objects.select_related(*related, *span_rows()).with_last_confirmed(as_written=True).order_by_start()
 
 
+@page_cache.query_parameters("network_on")
 def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.prefetch_related(
@@ -103,6 +106,7 @@ def actor_detail(request, slug):
         "tenures": tenures,
         "memberships": memberships,
         "chart": chart,
+        "network": actor_network(request, actor, [*tenures, *memberships]),
     }
     return render(request, "pages/actor_detail.html", context)
 

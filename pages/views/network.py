@@ -18,8 +18,6 @@ person's neighbourhood (the filter's, or else the best connected person's): the 
 drawn 350 pixels wide would have names too small to read.
 """
 
-import datetime
-
 from django import forms
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,12 +30,11 @@ from events.models import Event
 from .. import network_layout
 from ..network import Addresses, best_connected_person, busiest, changes, day_graph, last_known_day, neighbourhood
 from .board import NOT_A_DAY, NotADay, _date
+from .neighbourhood import NARROW_NODES, legend_keys, places_of
 from .network_svg import NARROW, WIDE, draw, point
 
 # Past about this many names a picture a screen wide is a blur; the most linked are drawn.
 MAX_NODES = 120
-# A phone's picture: one neighbourhood, about as many names as 350 pixels hold.
-NARROW_NODES = 24
 NO_ONE = "No one on record has this slug."
 
 
@@ -160,7 +157,7 @@ def _network(request, day, form):
         context["narrow_person"] = person
     narrow = scope.within(busiest(scope.within(neighbourhood(scope, narrow_focus, 1)), NARROW_NODES, narrow_focus))
     everything = {**scope.nodes, **(gone.nodes if gone else {})}
-    places = _places(everything, positions, scope)
+    places = places_of(everything, positions, scope)
     whole = _corners(positions) if not focus else [places[node] for node in drawn.nodes]
     if gone is not None and focus:
         whole += [places[node] for node in gone.nodes]
@@ -176,7 +173,7 @@ def _network(request, day, form):
                 gone=gone.within(set(narrow.nodes) | _touching(gone, narrow)) if gone else None,
             ),
             "narrow_shown": len(narrow.nodes),
-            "shows": _shows(drawn, gone),
+            "shows": legend_keys(drawn, gone),
         }
     )
     return render(request, "pages/network.html", context)
@@ -236,14 +233,6 @@ def _touching(graph, drawn):
     }
 
 
-def _places(nodes, positions, graph):
-    """Each node's place in user units; a node the kept layout lacks yet (a row written without
-    a new generation) is placed for this answer as the layout would place it, and not kept."""
-    missing = sorted(node for node in nodes if node not in positions)
-    extra = network_layout.places_for(missing, positions, graph.neighbours()) if missing else {}
-    return {node: point(positions.get(node) or extra[node]) for node in nodes}
-
-
 def _corners(positions):
     """The corners of the whole layout: the whole web's frame, the same on every date."""
     if not positions:
@@ -252,52 +241,7 @@ def _corners(positions):
     return [point((min(xs), min(ys))), point((max(xs), max(ys)))]
 
 
-def _shows(drawn, gone):
-    """What the legend explains: only what this picture draws."""
-    edges = list(drawn.edges.values())
-    return {
-        "together": any(edge.kind == "together" for edge in edges),
-        "possibly": any(edge.doubt for edge in edges),
-        "unconfirmed": any(edge.unconfirmed and not edge.doubt for edge in edges),
-        "organization": any(node.kind == "organization" for node in drawn.nodes.values()),
-        "gone": bool(gone and gone.edges),
-    }
-
-
 def _swapped(request, day):
     query = request.GET.copy()
     query["compare"] = day.isoformat()
     return query.urlencode()
-
-
-def actor_network(request, actor, spans):
-    """The person's own neighbourhood (one step, shared events too) on `?network_on=YYYY-MM-DD`,
-    by default the last day of their spans the record knows (`spans`: theirs, already read), for
-    the actor's page; or the reason the day is no day."""
-    error, day = "", None
-    text = request.GET.get("network_on")
-    if text:
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            error = NOT_A_DAY
-    if day is None:
-        today = datetime.date.today()
-        ends = [end for span in spans for end in (span.start_lower, span.end_lower) if end and end <= today]
-        day = max(ends) if ends else last_known_day(request.user)
-    node = f"actor/{actor.slug}"
-    graph = day_graph(day, events=Event.objects.visible_to(request.user))
-    around = graph.within(busiest(graph.within(neighbourhood(graph, [node], 1)), NARROW_NODES, [node]))
-    places = _places(around.nodes, network_layout.positions(), graph)
-    points = [places[other] for other in around.nodes]
-    return {
-        "day": day,
-        "day_display": display(day.isoformat()),
-        "error": error,
-        "text": text if error else day.isoformat(),
-        "linked": len(around.nodes) > 1,
-        "wide": draw(around, places, WIDE, frame_points=points),
-        "narrow": draw(around, places, NARROW, frame_points=points),
-        "shows": _shows(around, None),
-        "network_url": reverse("actors:network-on", args=[day.isoformat()]) + f"?actor={actor.slug}&depth=2",
-    }

@@ -60,7 +60,17 @@ def frame(points, design):
     return tuple(round(value, 1) for value in box), unit
 
 
+# Every office on record is Kazakhstan's unless it says otherwise: its name beside the node
+# leaves that out (the title keeps the whole name).
+OF_KAZAKHSTAN = (" of the Republic of Kazakhstan", " of Kazakhstan")
+
+
 def short(name):
+    """The name as written beside its node: without "of Kazakhstan", at most `MAX_LABEL` characters."""
+    for ending in OF_KAZAKHSTAN:
+        if name.endswith(ending) and len(name) > len(ending):
+            name = name[: -len(ending)]
+            break
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1].rstrip() + "…"
 
 
