@@ -250,7 +250,8 @@ def changes(earlier, later):
     nodes = {**earlier.nodes, **later.nodes}
     lines = []
     for person in sorted(by_person, key=lambda node: (nodes[node].name, node)):
-        came, went, roles = (sorted(edges, key=lambda edge: edge.key) for edges in by_person[person])
+        came, went = (sorted(edges, key=lambda edge: edge.key) for edges in by_person[person][:2])
+        roles = sorted(by_person[person][2], key=lambda pair: pair[1].key)
         actor = nodes[person]
         joined = [edge for edge in came if edge.kind == "membership"]
         left = [edge for edge in went if edge.kind == "membership"]
