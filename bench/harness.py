@@ -76,6 +76,14 @@ def same_people(answer, base):
     return (sorted(linked("actors")(text)) for text in (answer, base))
 
 
+def drawn_within_baseline(answer, base):
+    """Every node the network page draws is one its baseline read (the page draws the most
+    linked of them only)."""
+    drawn, read = (set(re.findall(r'data-node="([^"]+)"', text.decode())) for text in (answer, base))
+    assert drawn, "the network page drew nothing"
+    return sorted(drawn - read), []
+
+
 def reconciliation_batch():
     """Ten names as a journalist's spreadsheet holds them: whole names in Latin and in Cyrillic,
     and surnames alone, of the first ten people of the record."""
@@ -191,6 +199,16 @@ def operations(*, import_events=IMPORT_EVENTS):
             same_people,
         ),
     ]
+    listed.append(
+        Operation(
+            "network_page",
+            get(anonymous, f"/network/{BOARD_DAYS[0]}/", f"/network/{BOARD_DAYS[0]}/?together=1"),
+            lambda: (
+                page_baselines.network_page(BOARD_DAYS[0]) + page_baselines.network_page(BOARD_DAYS[0], together=True)
+            ),
+            drawn_within_baseline,
+        )
+    )
     batch = reconciliation_batch()
     listed.append(
         Operation(
