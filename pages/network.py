@@ -29,20 +29,6 @@ from events.coparticipation import pair_weights
 # spring are still linked in the autumn, while ties a decade old no longer say who is close now.
 TOGETHER_WINDOW = datetime.timedelta(days=365)
 
-SPAN_COLUMNS = (
-    "id",
-    "actor_id",
-    "start_date",
-    "start_lower",
-    "start_upper",
-    "end_date",
-    "end_lower",
-    "end_upper",
-    "actor__slug",
-    "actor__name",
-    "actor__kind",
-)
-
 
 @dataclass
 class Node:
@@ -114,17 +100,39 @@ class Addresses:
         return Node(f"{kind}/{slug}", actor_kind or kind, slug, name, f"{self.prefix[kind]}{slug}/")
 
 
+SPAN_FIELDS = ("id", "start_date", "start_lower", "start_upper", "end_date", "end_lower", "end_upper")
+
+
 def spans_on(model, group, day):
-    """The memberships or tenures that may be current on `day`, with their actor, their group and
-    the latest report of each: only the columns the picture shows."""
-    columns = [*SPAN_COLUMNS, f"{group}__slug", f"{group}__name"] + (["role"] if model is Membership else [])
-    return (
+    """The memberships or tenures that may be current on `day`, each as the span (its dates, its
+    role, its latest report) beside its actor's slug, name and kind and its group's slug and name.
+
+    Plain rows, each made a span with only its own fields (`Model.from_db`): actors and groups
+    as model instances too cost three times as much, and the picture needs only their names.
+    """
+    wanted = {*SPAN_FIELDS, *(["role"] if model is Membership else [])}
+    # In the model's own order, the one `from_db` reads values in.
+    fields = [field.attname for field in model._meta.get_fields() if field.concrete and field.attname in wanted]
+    rows = (
         model.objects.at(day)
         .with_last_confirmed(as_written=True)
-        .select_related("actor", group)
-        .only(*columns)
         .order_by("pk")
+        .values_list(
+            *fields,
+            "last_confirmed",
+            "last_confirmed_as",
+            "actor__slug",
+            "actor__name",
+            "actor__kind",
+            f"{group}__slug",
+            f"{group}__name",
+        )
     )
+    width = len(fields)
+    for row in rows:
+        span = model.from_db(None, fields, row[:width])
+        span.last_confirmed, span.last_confirmed_as = row[width : width + 2]
+        yield span, row[width + 2 : width + 5], row[width + 5 :]
 
 
 SPAN_KINDS = (("membership", Membership, "faction"), ("tenure", Tenure, "office"))
@@ -136,18 +144,18 @@ def day_graph(day, *, events=None, addresses=None):
     addresses = addresses or Addresses()
     graph = Graph(day)
     for kind, model, group in SPAN_KINDS:
-        for span in spans_on(model, group, day):
-            actor, holder = span.actor, getattr(span, group)
-            person = addresses.node("actor", actor.slug, actor.name, actor.kind)
-            place = addresses.node(group, holder.slug, holder.name)
-            graph.nodes.setdefault(person.id, person)
-            graph.nodes.setdefault(place.id, place)
+        for span, (slug, name, actor_kind), (group_slug, group_name) in spans_on(model, group, day):
+            person, place = f"actor/{slug}", f"{group}/{group_slug}"
+            if person not in graph.nodes:
+                graph.nodes[person] = addresses.node("actor", slug, name, actor_kind)
+            if place not in graph.nodes:
+                graph.nodes[place] = addresses.node(group, group_slug, group_name)
             doubt, unconfirmed = certainty_on(span, day)
             role = getattr(span, "role", "")
             edge = Edge(
                 kind,
-                person.id,
-                place.id,
+                person,
+                place,
                 role=role,
                 role_display=span.get_role_display().lower() if role else "",
                 doubt=doubt,
@@ -162,13 +170,10 @@ def day_graph(day, *, events=None, addresses=None):
     if events is not None:
         near = events.overlapping(day - TOGETHER_WINDOW, day + TOGETHER_WINDOW)
         for person, person_name, other, other_name, weight in pair_weights(near):
-            ends = [
-                addresses.node("actor", slug, name, "person")
-                for slug, name in ((person, person_name), (other, other_name))
-            ]
-            for node in ends:
-                graph.nodes.setdefault(node.id, node)
-            edge = Edge("together", ends[0].id, ends[1].id, weight=weight)
+            for slug, name in ((person, person_name), (other, other_name)):
+                if f"actor/{slug}" not in graph.nodes:
+                    graph.nodes[f"actor/{slug}"] = addresses.node("actor", slug, name, "person")
+            edge = Edge("together", f"actor/{person}", f"actor/{other}", weight=weight)
             graph.edges[edge.key] = edge
     return graph
 
@@ -199,6 +204,19 @@ def busiest(graph, cap, first=()):
         key=lambda node: (-len(neighbours[node]), graph.nodes[node].name, node),
     )
     return set(chosen + rest[: cap - len(chosen)])
+
+
+def strongest_together(graph, limit):
+    """`graph` with at most `limit` edges of shared events, those of the most events (by key
+    among equals): among a hundred busy people nearly every pair has met, and a picture of every
+    pair shows nothing."""
+    together = sorted(
+        (edge for edge in graph.edges.values() if edge.kind == "together"), key=lambda edge: (-edge.weight, edge.key)
+    )
+    dropped = {edge.key for edge in together[limit:]}
+    kept = Graph(graph.day, dict(graph.nodes))
+    kept.edges = {key: edge for key, edge in graph.edges.items() if key not in dropped}
+    return kept
 
 
 def best_connected_person(graph):

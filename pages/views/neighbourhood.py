@@ -13,7 +13,7 @@ from events.models import Event
 
 from .. import network_layout
 from ..network import busiest, day_graph, last_known_day, neighbourhood
-from .network_svg import NARROW, WIDE, draw, point
+from .network_svg import MEDIUM, NARROW, draw, point
 
 # The people, factions and offices a neighbourhood draws at most: as many names as a phone's
 # picture holds.
@@ -69,7 +69,7 @@ def actor_network(request, actor, spans):
         "error": error,
         "text": text if error else day.isoformat(),
         "linked": len(around.nodes) > 1,
-        "wide": draw(around, places, WIDE, frame_points=points),
+        "wide": draw(around, places, MEDIUM, frame_points=points),
         "narrow": draw(around, places, NARROW, frame_points=points),
         "shows": legend_keys(around, None),
         "network_url": reverse("actors:network-on", args=[day.isoformat()]) + f"?actor={actor.slug}&depth=2",

@@ -28,13 +28,24 @@ from core.dates import display
 from events.models import Event
 
 from .. import network_layout
-from ..network import Addresses, best_connected_person, busiest, changes, day_graph, last_known_day, neighbourhood
+from ..network import (
+    Addresses,
+    best_connected_person,
+    busiest,
+    changes,
+    day_graph,
+    last_known_day,
+    neighbourhood,
+    strongest_together,
+)
 from .board import NOT_A_DAY, NotADay, _date
 from .neighbourhood import NARROW_NODES, legend_keys, places_of
-from .network_svg import NARROW, WIDE, draw, point
+from .network_svg import MEDIUM, MEDIUM_NODES, NARROW, WIDE, draw, point
 
 # Past about this many names a picture a screen wide is a blur; the most linked are drawn.
 MAX_NODES = 120
+# Lines of shared events a picture draws at most, the strongest: past this the spans are lost under them.
+MAX_TOGETHER = 150
 NO_ONE = "No one on record has this slug."
 
 
@@ -109,19 +120,19 @@ def network_on(request, day):
     except NotADay as problem:
         form = NetworkForm({problem.field: problem.text[:40]})
         form.is_valid()
-        return render(request, "pages/network.html", {"form": form}, status=400)
+        return _page(request, {"form": form}, status=400)
     return _network(request, day, NetworkForm(request.GET or None))
 
 
 def _network(request, day, form):
     if form.is_bound and not form.is_valid():
-        return render(request, "pages/network.html", {"form": form, "day": day}, status=400)
+        return _page(request, {"form": form, "day": day}, status=400)
     data = form.cleaned_data if form.is_bound else {}
     events = Event.objects.visible_to(request.user) if data.get("together") else None
     addresses = Addresses()
     focus, depth = _focus(data)
     scope = _scope(day_graph(day, events=events, addresses=addresses), focus, depth)
-    drawn = scope.within(busiest(scope, MAX_NODES, first=focus))
+    drawn = strongest_together(scope.within(busiest(scope, MAX_NODES, first=focus)), MAX_TOGETHER)
     context = {
         "day": day,
         "day_display": display(day.isoformat()),
@@ -156,6 +167,7 @@ def _network(request, day, form):
         narrow_focus = [person.id] if person else []
         context["narrow_person"] = person
     narrow = scope.within(busiest(scope.within(neighbourhood(scope, narrow_focus, 1)), NARROW_NODES, narrow_focus))
+    narrow = strongest_together(narrow, NARROW_NODES)
     everything = {**scope.nodes, **(gone.nodes if gone else {})}
     places = places_of(everything, positions, scope)
     whole = _corners(positions) if not focus else [places[node] for node in drawn.nodes]
@@ -163,7 +175,14 @@ def _network(request, day, form):
         whole += [places[node] for node in gone.nodes]
     context.update(
         {
-            "wide": draw(drawn, places, WIDE, frame_points=whole, marks=marks, gone=gone),
+            "wide": draw(
+                drawn,
+                places,
+                MEDIUM if focus and len(drawn.nodes) <= MEDIUM_NODES else WIDE,
+                frame_points=whole,
+                marks=marks,
+                gone=gone,
+            ),
             "narrow": draw(
                 narrow,
                 places,
@@ -176,7 +195,16 @@ def _network(request, day, form):
             "shows": legend_keys(drawn, gone),
         }
     )
-    return render(request, "pages/network.html", context)
+    return _page(request, context)
+
+
+def _page(request, context, status=200):
+    """The page, its form's lists of factions and organisations read as plain rows: the form's
+    own select widgets took longer to draw than the network."""
+    form = context["form"]
+    for name in ("faction", "organization"):
+        context[f"{name}_choices"] = form.fields[name].queryset.values_list("slug", "name")
+    return render(request, "pages/network.html", context, status=status)
 
 
 def _focus(data):

@@ -17,7 +17,8 @@ its title, and the list under the picture names everything. Every curated text i
 import math
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 SCALE = 1000
 MIN_SPAN = 120  # the frame around a single node, in user units
@@ -30,15 +31,19 @@ NODE_PX = {"person": 5, "organization": 5, "faction": 7, "office": 5.5}
 class Design:
     """How one picture is drawn: its width on screen, its text and the room kept for names."""
 
-    name: str
+    classes: str
     design_px: int
     font_px: float
     pad_px: int
     max_ratio: float  # height over width, at most; a taller web is drawn wider
 
 
-WIDE = Design("wide", 1040, 13, 70, 0.8)
-NARROW = Design("narrow", 330, 12, 40, 1.4)
+WIDE = Design("network-wide", 1040, 13, 70, 0.8)
+# A few nodes spread over a whole wide screen are hard to take in at a glance: a neighbourhood
+# is drawn narrower (the stylesheet holds `.network-medium` to this width).
+MEDIUM = Design("network-wide network-medium", 640, 13, 60, 0.8)
+MEDIUM_NODES = 30
+NARROW = Design("network-narrow", 330, 12, 40, 1.4)
 
 
 def point(place):
@@ -88,22 +93,26 @@ def draw(graph, places, design, *, frame_points, marks=None, gone=None):
     for edge in graph.edges.values():
         degree[edge.source] += 1
         degree[edge.target] += 1
+    names = {node.id: node.name for node in (*(gone.nodes.values() if gone is not None else ()), *graph.nodes.values())}
     lines = []
     if gone is not None:
-        lines += [_edge(edge, places, "gone") for edge in gone.edges.values() if _both_placed(edge, places)]
-    lines += [_edge(edge, places, marks.get(edge.key, "")) for edge in _ordered(graph) if _both_placed(edge, places)]
+        lines += [_edge(edge, places, names, "gone") for edge in gone.edges.values() if _both_placed(edge, places)]
+    lines += [
+        _edge(edge, places, names, marks.get(edge.key, "")) for edge in _ordered(graph) if _both_placed(edge, places)
+    ]
     nodes = [(node, "gone") for node in (gone.nodes.values() if gone is not None else ()) if node.id not in graph.nodes]
     nodes += [(node, marks.get(node.id, "")) for node in graph.nodes.values()]
     nodes = [(node, mark) for node, mark in nodes if node.id in places]
     labels = _labels(nodes, places, degree, font, unit, box)
     drawn = format_html_join("", "{}", ((_node(node, mark, places[node.id], unit, labels),) for node, mark in nodes))
     return format_html(
-        '<svg class="network network-{}" viewBox="{} {} {} {}" role="group" aria-label="{}">'
+        '<svg class="network {}" viewBox="{} {} {} {}" role="group" aria-label="{}">'
         '<g class="edges">{}</g><g class="nodes" font-size="{}" stroke-width="{}">{}</g></svg>',
-        design.name,
+        design.classes,
         *box,
         "The network: people, factions and offices, each a link to its page",
-        format_html_join("", "{}", ((line,) for line in lines)),
+        # Each line escapes what it interpolates (`_edge`).
+        mark_safe("".join(lines)),
         round(font, 2),
         round(3 * unit, 2),
         drawn,
@@ -119,7 +128,9 @@ def _ordered(graph):
     return sorted(graph.edges.values(), key=lambda edge: (edge.kind != "together", edge.key))
 
 
-def _edge(edge, places, mark):
+def _edge(edge, places, names, mark):
+    """One edge as an SVG line with its title. Written with `escape()` on every text rather than
+    `format_html`: a web of shared events has hundreds of lines, and that was a third of the page's time."""
     (x1, y1), (x2, y2) = places[edge.source], places[edge.target]
     classes = ["edge", edge.kind]
     if edge.role:
@@ -134,16 +145,10 @@ def _edge(edge, places, mark):
         # Thicker with the number of shared events, slowly: a pair in forty trials is not forty
         # times closer than a pair in one. A class, not a style: the pages allow no inline style.
         classes.append(f"w{1 + min(int(math.log2(edge.weight)), 3)}")
-    return format_html(
-        '<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}" data-from="{}" data-to="{}"><title>{}</title></line>',
-        " ".join(classes),
-        x1,
-        y1,
-        x2,
-        y2,
-        edge.source,
-        edge.target,
-        edge_title(edge, mark),
+    title = f"{names[edge.source]} – {names[edge.target]}: {edge_title(edge, mark)}"
+    return (
+        f'<line class="{escape(" ".join(classes))}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
+        f'data-from="{escape(edge.source)}" data-to="{escape(edge.target)}"><title>{escape(title)}</title></line>'
     )
 
 
@@ -171,11 +176,11 @@ def _labels(nodes, places, degree, font, unit, box):
     """Where each node's name goes ({node id: (x, y, anchor)}), the most linked first: beside
     it, before it, under or over it, wherever it covers no other name or node and stays in the
     frame; a node with no such room gets none."""
-    taken = []
+    taken = Boxes(cell=6 * font)
     for node, _ in nodes:
         x, y = places[node.id]
         r = NODE_PX[node.kind] * unit
-        taken.append((x - r, y - r, x + r, y + r))
+        taken.add((x - r, y - r, x + r, y + r))
     left, top, right, bottom = box[0], box[1], box[0] + box[2], box[1] + box[3]
     found = {}
     for node, _ in sorted(nodes, key=lambda pair: (-degree.get(pair[0].id, 0), pair[0].name, pair[0].id)):
@@ -189,11 +194,32 @@ def _labels(nodes, places, degree, font, unit, box):
         ):
             candidate = (box_left, ly - font * 0.8, box_left + width, ly + font * 0.2)
             inside = candidate[0] >= left and candidate[2] <= right and candidate[1] >= top and candidate[3] <= bottom
-            if inside and not any(_overlap(candidate, other) for other in taken):
-                taken.append(candidate)
+            if inside and not taken.overlaps(candidate):
+                taken.add(candidate)
                 found[node.id] = (round(lx, 1), round(ly, 1), anchor)
                 break
     return found
+
+
+class Boxes:
+    """Rectangles (left, top, right, bottom), filed by the cells of a grid they cover, so that
+    asking whether one overlaps any looks only at its neighbours."""
+
+    def __init__(self, cell):
+        self.cell, self.cells = cell, {}
+
+    def _cells(self, box):
+        cell = self.cell
+        for column in range(int(box[0] // cell), int(box[2] // cell) + 1):
+            for row in range(int(box[1] // cell), int(box[3] // cell) + 1):
+                yield column, row
+
+    def add(self, box):
+        for key in self._cells(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def overlaps(self, box):
+        return any(_overlap(box, other) for key in self._cells(box) for other in self.cells.get(key, ()))
 
 
 def _overlap(one, other):
