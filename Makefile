@@ -31,7 +31,9 @@ migrate: install
 fixtures: migrate
 	$(if $(FIXTURES),$(RUN_ENV) $(BIN)/python manage.py loaddata $(FIXTURES),@echo "no fixtures to load")
 
+# The network's layout is made once here, not by the first reader of /network/.
 run: fixtures
+	$(RUN_ENV) $(BIN)/python manage.py layout_network
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST_PORT)
 
 # Accounts for the admin, in the quickstart's settings: `make superuser` asks for a name and a

@@ -62,8 +62,9 @@ def get(client, *urls):
 
 
 def linked(pattern):
-    """The addresses a page links to under `pattern` ("events", "actors"), in order (sorted if unordered)."""
-    return lambda page: re.findall(rf'href="/{pattern}/([^/"]+)/"', page.decode())
+    """The addresses a page links to under `pattern` ("events", "actors"), in order (sorted if
+    unordered), whatever query they keep (a board read `?known=` keeps it in its links)."""
+    return lambda page: re.findall(rf'href="/{pattern}/([^/"]+)/(?:\?[^"]*)?"', page.decode())
 
 
 def same_events(answer, base):
@@ -75,6 +76,14 @@ def same_events(answer, base):
 def same_people(answer, base):
     """The board and its baseline name the same people as often (a person per line or change)."""
     return (sorted(linked("actors")(text)) for text in (answer, base))
+
+
+def drawn_within_baseline(answer, base):
+    """Every node the network page draws is one its baseline read (the page draws the most
+    linked of them only)."""
+    drawn, read = (set(re.findall(r'data-node="([^"]+)"', text.decode())) for text in (answer, base))
+    assert drawn, "the network page drew nothing"
+    return sorted(drawn - read), []
 
 
 def reconciliation_batch():
@@ -200,6 +209,16 @@ def operations(*, import_events=IMPORT_EVENTS):
             get(anonymous, f"/as-of/{BOARD_DAYS[0]}/?{urlencode({'known': known})}"),
             lambda: page_baselines.as_of_board(BOARD_DAYS[0], known=synthetic.HISTORY_KNOWN),
             same_people,
+        )
+    )
+    listed.append(
+        Operation(
+            "network_page",
+            get(anonymous, f"/network/{BOARD_DAYS[0]}/", f"/network/{BOARD_DAYS[0]}/?together=1"),
+            lambda: (
+                page_baselines.network_page(BOARD_DAYS[0]) + page_baselines.network_page(BOARD_DAYS[0], together=True)
+            ),
+            drawn_within_baseline,
         )
     )
     batch = reconciliation_batch()

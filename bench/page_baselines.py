@@ -303,3 +303,72 @@ def as_of_board(day, compare=None, known=None):
     return (
         f"<!doctype html><html><body><h1>The board on {display(day.isoformat())}</h1>{changed}{sections}</body></html>"
     ).encode()
+
+
+# The network page's window of shared events (pages.network), mirrored since nothing imports the
+# pages; tests/test_benchmark_smoke.py holds the two equal.
+TOGETHER_DAYS = 365
+LATEST_REPORT = (
+    "(SELECT src.{column} FROM events_citation c JOIN events_source src ON src.id = c.source_id "
+    "WHERE c.{claim}_id = s.id AND src.published_start IS NOT NULL "
+    "ORDER BY src.published_start DESC, src.published_end DESC, src.id DESC LIMIT 1)"
+)
+
+
+def _network_spans(table, holder_table, holder_column, claim, role, day):
+    present, params = _present(table, holder_column, "s", day, None)
+    reports = ", ".join(
+        LATEST_REPORT.format(column=column, claim=claim) for column in ("published_start", "published_date")
+    )
+    return fetch(
+        f"SELECT a.slug, a.name, a.kind, h.slug, h.name, {role}, s.start_date, s.start_lower, s.start_upper, "
+        f"s.end_date, s.end_lower, s.end_upper, {reports} FROM {table} s JOIN actors_actor a ON a.id = s.actor_id "
+        f"JOIN {holder_table} h ON h.id = s.{holder_column} WHERE {present} ORDER BY s.id",
+        params,
+    )
+
+
+def network_page(day, *, together=False):
+    """`/network/<day>/[?together=1]`: every membership and tenure that may be current on the day
+    with its people, groups and latest report, the pairs of people in the same published events
+    within a year of it, and the form's factions and organisations. Drawn as a plain list of the
+    nodes and edges, each span with its doubt (the page draws the most linked of them on the
+    kept layout, which is not measured: it is made once, not per request)."""
+    day = datetime.date.fromisoformat(day)
+    factions = fetch("SELECT slug, name FROM actors_faction ORDER BY name, slug")
+    bodies = fetch(
+        "SELECT DISTINCT a.slug, a.name FROM actors_actor a JOIN actors_office o ON o.organization_id = a.id "
+        "WHERE a.kind = 'organization' ORDER BY a.name, a.slug"
+    )
+    nodes, edges = {}, []
+    for group, *spans in (
+        ("faction", "actors_membership", "actors_faction", "faction_id", "membership", "s.role"),
+        ("office", "actors_tenure", "actors_office", "office_id", "tenure", "NULL"),
+    ):
+        for row in _network_spans(*spans, day):
+            nodes[f"actor/{row[0]}"], nodes[f"{group}/{row[3]}"] = row[1], row[4]
+            doubt = doubt_on(Span(*row[6:12]), day)
+            said = f" possibly: {escape(doubt)}" if doubt else ""
+            said += f" last confirmed {display(row[13])}" if row[13] else ""
+            start = display(row[6]) if row[6] else ""
+            edges.append(f"<li>{escape(row[1])} – {escape(row[4])} {ROLES.get(row[5], '')} {start}{said}</li>")
+    if together:
+        window = (day - datetime.timedelta(days=TOGETHER_DAYS), day + datetime.timedelta(days=TOGETHER_DAYS))
+        pairs = fetch(
+            "SELECT a.slug, a.name, b.slug, b.name, COUNT(DISTINCT e.id) FROM events_participation p "
+            "JOIN events_event e ON e.id = p.event_id JOIN events_participation q ON q.event_id = e.id "
+            "JOIN actors_actor a ON a.id = p.actor_id JOIN actors_actor b ON b.id = q.actor_id "
+            "WHERE e.status = 'published' AND a.kind = 'person' AND b.kind = 'person' AND p.actor_id < q.actor_id "
+            "AND (e.date_end >= %s OR e.date_end IS NULL) AND (e.date_start <= %s OR e.date_start IS NULL) "
+            "GROUP BY a.slug, a.name, b.slug, b.name ORDER BY 1, 3",
+            list(window),
+        )
+        for person, person_name, other, other_name, weight in pairs:
+            nodes[f"actor/{person}"], nodes[f"actor/{other}"] = person_name, other_name
+            edges.append(f"<li>{escape(person_name)} – {escape(other_name)}: {weight}</li>")
+    options = "".join(f'<option value="{slug}">{escape(name)}</option>' for slug, name in [*factions, *bodies])
+    drawn = "".join(f'<li><a data-node="{node}">{escape(name)}</a></li>' for node, name in sorted(nodes.items()))
+    return (
+        f"<!doctype html><html><body><h1>The network on {display(day.isoformat())}</h1><select>{options}</select>"
+        f"<ul>{drawn}</ul><ul>{''.join(edges)}</ul></body></html>"
+    ).encode()

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -39,7 +39,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from actors.models import Actor, Faction, Membership, Office, Tenure
-from events.models import Event, Participation
+from events.coparticipation import co_participants, co_participation
+from events.models import Event
 
 CHUNK_ROWS = 1000  # rows read from the database at a time
 CHUNK_CHARS = 64 * 1024  # characters sent to the client at a time
@@ -67,35 +68,6 @@ class Edge(NamedTuple):
     start: datetime.date | None = None
     end: datetime.date | None = None
     weight: int | None = None
-
-
-def co_participants(events, **condition):
-    """Participations joined to those of other people in the same event (each pair once, the
-    lower actor id first), in `events`; `condition` must be in this one filter to name the same join."""
-    return Participation.objects.filter(
-        event__in=events,
-        actor__kind=Actor.Kind.PERSON,
-        event__participations__actor__kind=Actor.Kind.PERSON,
-        actor_id__lt=F("event__participations__actor_id"),
-        **condition,
-    )
-
-
-def co_participation(events):
-    """Each pair of people with the number of `events` both took part in (an event counts once
-    however many parts they played), the earliest first day of those events, and how many have
-    no known first day: one GROUP BY."""
-    return (
-        co_participants(events)
-        .values(person=F("actor__slug"), other=F("event__participations__actor__slug"))
-        .annotate(
-            weight=Count("event", distinct=True),
-            first=Min("event__date_start"),
-            undated=Count("event", distinct=True, filter=Q(event__date_start__isnull=True)),
-        )
-        .order_by("person", "other")
-        .values_list("person", "other", "weight", "first", "undated")
-    )
 
 
 def rows(queryset):

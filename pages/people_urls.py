@@ -1,4 +1,4 @@
-"""The pages of people, factions, offices and the board.
+"""The pages of people, factions, offices, the board and the network.
 
 They keep the `actors` namespace that `Actor.get_absolute_url()` and
 `Faction.get_absolute_url()` reverse.
@@ -8,7 +8,7 @@ Pages only read: `require_safe` answers any method but GET and HEAD with a 405.
 from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
-from .views import board, details, indexes
+from .views import board, details, indexes, network
 
 app_name = "actors"
 
@@ -26,4 +26,6 @@ urlpatterns = [
         require_safe(board.board_group),
         name="board-group",
     ),
+    path("network/", require_safe(network.network_today), name="network"),
+    re_path(r"^network/(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})/$", require_safe(network.network_on), name="network-on"),
 ]

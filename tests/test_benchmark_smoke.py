@@ -11,6 +11,7 @@ from actors.models import Actor, Alias, Membership, Tenure
 from bench import page_baselines
 from bench.harness import measure, table
 from events.models import Citation, Event, Participation
+from pages import network
 from pages.views import board
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,7 @@ EVERY_OPERATION = (
     "timeline_page",
     "as_of_board",
     "as_of_board_known",
+    "network_page",
     "admin_event_changelist",
     "bulk_import",
     "reconcile_batch",
@@ -90,3 +92,7 @@ def test_benchmark_measures_every_operation_against_its_baseline(synthetic):
 def test_the_board_baseline_pages_as_the_board_does():
     # bench mirrors the board's page sizes rather than import the pages.
     assert (page_baselines.GROUPS, page_baselines.SHOWN) == (board.GROUPS, board.SHOWN)
+
+
+def test_the_network_baseline_reads_the_window_of_shared_events_the_page_reads():
+    assert network.TOGETHER_WINDOW.days == page_baselines.TOGETHER_DAYS

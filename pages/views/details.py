@@ -19,6 +19,7 @@ from events.record import KNOWN_PARAMETER, Record
 
 from .drawing import span_chart
 from .known import known_context, refused_moment
+from .neighbourhood import actor_network
 
 RECENT = 50
 LANGUAGES = dict(LANGUAGE_CHOICES)
@@ -90,7 +91,7 @@ def _one(record, model, **condition):
     return rows[0]
 
 
-@page_cache.query_parameters(KNOWN_PARAMETER)
+@page_cache.query_parameters(KNOWN_PARAMETER, "network_on")
 def actor_detail(request, slug):
     record, refused = _record(request)
     if refused:
@@ -122,6 +123,8 @@ def actor_detail(request, slug):
         "tenures": tenures,
         "memberships": memberships,
         "chart": chart,
+        # The network's places and edges are today's record's (its kept layout is of it).
+        "network": None if record.past else actor_network(request, actor, [*tenures, *memberships]),
     }
     return render(request, "pages/actor_detail.html", context)
 

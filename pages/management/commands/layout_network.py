@@ -1,0 +1,25 @@
+"""`manage.py layout_network`: lay out the whole record's network again, on purpose.
+
+The network page keeps one layout and only places newcomers near their neighbours, so that
+nobody moves between visits (pages/network_layout.py). Run this after a large import, or when
+newcomers have piled up in crowded corners: everyone gets a fresh place, once. `make run`
+runs it after loading the fixtures, so the first page does not wait for it.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from core import page_cache
+from pages import network_layout
+
+
+class Command(BaseCommand):
+    help = "Lay out the whole record's network afresh and keep it for the network page."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        # A new generation first: the readers' kept pages drew the old places.
+        page_cache.changed()
+        placed = network_layout.relayout()
+        self.stdout.write(f"Laid out {len(placed):,} nodes in {time.monotonic() - started:.1f} s.")
