@@ -157,7 +157,8 @@ def _changed_fields(row, previous):
         return []
     changed = []
     for change in row.diff_against(previous, excluded_fields=UNLISTED).changes:
-        field = row._meta.get_field(change.field)
+        # The live model's field: history keeps many-to-many links (an event's `related`) apart.
+        field = row.instance_type._meta.get_field(change.field)
         if field.is_relation:
             changed.append((field.verbose_name, "", ""))
         else:

@@ -226,3 +226,14 @@ def test_the_board_in_the_past_links_to_pages_in_the_same_past():
     assert f'href="/factions/circle/?{kept}"' in page
     assert f"?not_on=2009-01-01&amp;{kept.replace('&', '&amp;')}" in page, "a group's own page is read then too"
     assert f"compare=2015-01-01&amp;{kept}" in page, "so is the board on the other date"
+
+
+def test_the_changes_page_names_a_change_of_linked_events(editor):
+    event, other = EventFactory(title="The arrest"), EventFactory(title="The trial")
+    event._history_user = editor
+    event.related.add(other)
+    event.title = "The arrest, corrected"
+    event.save()
+    page = Client().get("/changes/")
+    assert page.status_code == 200
+    assert "The arrest, corrected" in page.content.decode()

@@ -48,7 +48,9 @@ class Command(loaddata.Command):
     def loaddata(self, fixture_labels):
         self.user = fixtures_user()
         self.kept = []
+        self.recorded = {}
         super().loaddata(fixture_labels)
+        self.complete_history()
         if self.kept and self.verbosity >= 1:
             records = "record" if len(self.kept) == 1 else "records"
             self.stdout.write(f"kept {len(self.kept)} {records} edited since: {', '.join(self.kept)}")
@@ -107,10 +109,23 @@ class Command(loaddata.Command):
         saved = super().save_obj(obj)
         history = getattr(model, "history", None)
         if saved and history is not None:
-            history.bulk_history_create(
+            (row,) = history.bulk_history_create(
                 [instance],
                 update=stored is not None,
                 default_user=self.user,
                 default_change_reason="Loaded from fixture",
             )
+            self.recorded[model, instance.pk] = row
         return saved
+
+    def complete_history(self):
+        """A row that names one loaded after it (a tenure and the event that began it) is saved
+        before that one exists, and its reference filled in at the end; the history row this load
+        wrote for it then gets the reference too, so the record as it stood after the load
+        (`?known=`) has it."""
+        for obj in self.objs_with_deferred_fields:
+            row = self.recorded.get((type(obj.object), obj.object.pk))
+            references = [field.attname for field in obj.deferred_fields if not field.many_to_many]
+            if row is not None and references:
+                values = {name: getattr(obj.object, name) for name in references}
+                type(row)._default_manager.filter(pk=row.pk).update(**values)
