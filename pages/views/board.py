@@ -88,16 +88,21 @@ def group_page_parameter(kind, *, changes=False):
     return f"changed_{kind.slug}_after" if changes else f"{kind.slug}_after"
 
 
-@page_cache.query_parameters(*BoardForm.base_fields)
+@page_cache.query_parameters(*BoardForm.base_fields, KNOWN_PARAMETER)
 def board_jump(request):
     """`/as-of/?date=...&compare=...` (the date picker's form) redirects to the board's own address."""
     form = BoardForm(request.GET)
+    try:
+        record = Record.from_query(request.GET)
+    except ValueError as problem:
+        return refused_moment(request, problem)
     if form.is_valid():
         day = form.cleaned_data["date"] or datetime.date.today()
-        target = reverse("actors:board", args=[day.isoformat()])
-        if form.cleaned_data["compare"]:
-            target += f"?compare={form.cleaned_data['compare'].isoformat()}"
-        return redirect(target)
+        compare = form.cleaned_data["compare"]
+        return redirect(
+            reverse("actors:board", args=[day.isoformat()])
+            + _query({"compare": compare.isoformat()} if compare else {}, record)
+        )
     return render(request, "pages/board.html", {"form": form}, status=400)
 
 

@@ -237,3 +237,11 @@ def test_the_changes_page_names_a_change_of_linked_events(editor):
     page = Client().get("/changes/")
     assert page.status_code == 200
     assert "The arrest, corrected" in page.content.decode()
+
+
+def test_the_boards_date_form_keeps_the_moment():
+    known = moment()
+    page = Client().get("/as-of/2015-01-01/", {"known": known}).content.decode()
+    assert 'name="known"' in page
+    answer = Client().get("/as-of/", {"date": "2016-01-01", "known": known})
+    assert answer.status_code == 302 and answer["Location"] == f"/as-of/2016-01-01/?{urlencode({'known': known})}"
