@@ -30,6 +30,7 @@ from core.dates import display
 from core.text import whole_number
 from events.record import KNOWN_PARAMETER, Record
 
+from ..forms import day_field
 from .known import known_context, refused_moment
 
 SHOWN = 5  # people named per office or faction on the board and per change; the rest are a link away
@@ -64,22 +65,9 @@ KINDS = {
 }
 
 
-NOT_A_DAY = "Not a day on the calendar: give it as YYYY-MM-DD, e.g. 2017-09-15."
-
-
 class BoardForm(forms.Form):
-    date = forms.DateField(
-        required=False,
-        label="Board on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": NOT_A_DAY},
-    )
-    compare = forms.DateField(
-        required=False,
-        label="Compare with",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": NOT_A_DAY},
-    )
+    date = day_field("Board on")
+    compare = day_field("Compare with")
 
 
 def group_page_parameter(kind, *, changes=False):

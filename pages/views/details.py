@@ -126,7 +126,9 @@ def actor_detail(request, slug):
         # The network's places and edges are today's record's (its kept layout is of it).
         "network": None if record.past else actor_network(request, actor, [*tenures, *memberships]),
     }
-    return render(request, "pages/actor_detail.html", context)
+    # A day no calendar has in `?network_on=` is the reader's error: the page says why, with a 400.
+    refused = context["network"] is not None and context["network"]["error"]
+    return render(request, "pages/actor_detail.html", context, status=400 if refused else 200)
 
 
 @page_cache.query_parameters(KNOWN_PARAMETER)

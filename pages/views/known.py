@@ -23,6 +23,8 @@ from events.models import Event
 from events.models.event import sees_unpublished
 from events.record import KNOWN_PARAMETER
 
+from ..forms import day_field
+
 CHANGES_PAGE = 100  # writes listed on one page of `/changes/`
 DEFAULT_DAYS = 30  # how far back `/changes/` looks when no start is given
 # Fields a change lists: what a reader sees of the record, not its derived columns and stamps.
@@ -65,18 +67,8 @@ class MomentField(forms.Field):
 class ChangesForm(forms.Form):
     since = MomentField(required=False, label="Written since", help_text="A day or a date-time.")
     until = MomentField(required=False, label="Written until", help_text="A day or a date-time; empty: now.")
-    about_after = forms.DateField(
-        required=False,
-        label="About events from",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Not a day on the calendar: give it as YYYY-MM-DD."},
-    )
-    about_before = forms.DateField(
-        required=False,
-        label="About events to",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Not a day on the calendar: give it as YYYY-MM-DD."},
-    )
+    about_after = day_field("About events from")
+    about_before = day_field("About events to")
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from core.dates import display
 from events.models import Event
 
 from .. import network_layout
+from ..forms import NOT_A_DAY
 from ..network import busiest, day_graph, last_known_day, neighbourhood
 from .network_svg import MEDIUM, NARROW, draw, point
 
@@ -44,9 +45,6 @@ def actor_network(request, actor, spans):
     """The person's own neighbourhood (one step, shared events too) on `?network_on=YYYY-MM-DD`,
     by default the last day of their spans the record knows (`spans`: theirs, already read), for
     the actor's page; or the reason the day is no day."""
-    # Imported here: the board imports the detail pages, which import this module.
-    from .board import NOT_A_DAY
-
     error, day = "", None
     text = request.GET.get("network_on")
     if text:

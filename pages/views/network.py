@@ -28,6 +28,7 @@ from core.dates import display
 from events.models import Event
 
 from .. import network_layout
+from ..forms import day_field
 from ..network import (
     Addresses,
     best_connected_person,
@@ -38,7 +39,7 @@ from ..network import (
     neighbourhood,
     strongest_together,
 )
-from .board import NOT_A_DAY, NotADay, _date
+from .board import NotADay, _date
 from .neighbourhood import NARROW_NODES, legend_keys, places_of
 from .network_svg import MEDIUM, MEDIUM_NODES, NARROW, WIDE, draw, point
 
@@ -50,18 +51,8 @@ NO_ONE = "No one on record has this slug."
 
 
 class NetworkForm(forms.Form):
-    date = forms.DateField(
-        required=False,
-        label="Network on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": NOT_A_DAY},
-    )
-    compare = forms.DateField(
-        required=False,
-        label="Compare with",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": NOT_A_DAY},
-    )
+    date = day_field("Network on")
+    compare = day_field("Compare with")
     together = forms.BooleanField(required=False, label="Shared events")
     faction = forms.ModelChoiceField(
         Faction.objects.only("slug", "name").order_by("name", "slug"),

@@ -305,7 +305,7 @@ def test_the_layout_command_lays_out_the_whole_record(cast, capsys):
 def test_the_actor_page_shows_their_neighbourhood_on_a_chosen_day(client, cast):
     default = get(client, "/actors/aide/")
     chosen = get(client, "/actors/aide/?network_on=2013-01-01")
-    bad = get(client, "/actors/aide/?network_on=2013-02-30")
+    bad = get(client, "/actors/aide/?network_on=2013-02-30", status=400)
 
     assert "Linked on 1 Jun 2020" in default  # the last day of their spans
     assert nodes(default) == {"actor/aide", "office/chair"}
