@@ -47,7 +47,33 @@ from .network_svg import MEDIUM, MEDIUM_NODES, NARROW, WIDE, draw, point
 MAX_NODES = 120
 # Lines of shared events a picture draws at most, the strongest: past this the spans are lost under them.
 MAX_TOGETHER = 150
-NO_ONE = "No one on record has this slug."
+
+
+class PersonField(forms.ModelChoiceField):
+    """An actor by slug, or by a name in any script or spelling that only one actor answers to
+    (`Actor.objects.matching`, the timeline's name search); otherwise the reason, naming those
+    who match so that the reader can pick one."""
+
+    SHOWN = 5  # names an ambiguous answer lists
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        found = self.queryset.filter(slug=value).first() or None
+        if found is not None:
+            return found
+        matches = list(self.queryset.matching(value).order_by("sort_name", "slug")[: self.SHOWN + 1])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(f"No one on record goes by “{value[:60]}”.")
+        named = ", ".join(f"{actor.name} ({actor.slug})" for actor in matches[: self.SHOWN])
+        more = " and more" if len(matches) > self.SHOWN else ""
+        raise forms.ValidationError(f"Several people answer to “{value[:60]}”: {named}{more}. Give one slug.")
+
+    def prepare_value(self, value):
+        return getattr(value, "slug", value)
 
 
 class NetworkForm(forms.Form):
@@ -72,13 +98,12 @@ class NetworkForm(forms.Form):
         label="Offices of",
         error_messages={"invalid_choice": "No organisation with offices on record has this slug."},
     )
-    actor = forms.ModelChoiceField(
+    actor = PersonField(
         Actor.objects.only("slug", "name"),
         to_field_name="slug",
         required=False,
-        label="Person (slug)",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. karim-massimov"}),
-        error_messages={"invalid_choice": NO_ONE},
+        label="Person",
+        widget=forms.TextInput(attrs={"placeholder": "a name in any script, or a slug"}),
     )
     depth = forms.TypedChoiceField(
         choices=[("1", "1 step"), ("2", "2 steps")],

@@ -107,7 +107,7 @@ def test_a_date_in_the_form_leads_to_that_days_address(client, cast):
         ("/network/2017-13-45/", "Not a day on the calendar"),
         ("/network/2017-09-15/?compare=2017-02-30", "Not a day on the calendar"),
         ("/network/?date=yesterday", "Not a day on the calendar"),
-        ("/network/2017-09-15/?actor=nobody", "No one on record has this slug."),
+        ("/network/2017-09-15/?actor=nobody", "No one on record goes by “nobody”."),
         ("/network/2017-09-15/?faction=no-such-clan", "No faction on record has this slug."),
         ("/network/2017-09-15/?organization=no-such-body", "No organisation with offices on record"),
         ("/network/2017-09-15/?organization=boss", "No organisation with offices on record"),
@@ -311,3 +311,12 @@ def test_the_actor_page_shows_their_neighbourhood_on_a_chosen_day(client, cast):
     assert nodes(default) == {"actor/aide", "office/chair"}
     assert nodes(chosen) == {"actor/aide", "faction/clan"}
     assert "Not a day on the calendar" in bad
+
+
+def test_a_person_is_found_by_a_name_in_any_script(client, cast):
+    by_name = get(client, "/network/2017-09-15/?actor=" + cast["aide"].name.split()[-1])
+    assert "actor/aide" in nodes(by_name)
+    ActorFactory(slug="aide-twin", name=cast["aide"].name)
+    both = client.get("/network/2017-09-15/?actor=" + cast["aide"].name.split()[-1])
+    assert both.status_code == 400
+    assert "Several people answer to" in both.content.decode() and "(aide-twin)" in both.content.decode()
