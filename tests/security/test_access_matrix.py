@@ -119,6 +119,7 @@ def world(django_user_model, curator, settings):
             "memberships": membership.pk,
             "tenures": tenure.pk,
             "as-of": "2017-09-01",
+            "network": "2017-09-01",
             "leads": lead.pk,
         },
     }
@@ -245,6 +246,9 @@ PAGES = [
     "/offices/an-office/",
     "/as-of/",
     "/as-of/2017-09-01/",
+    "/network/",
+    "/network/2017-09-01/",
+    "/changes/",
     "/feeds/events/",
 ]
 
