@@ -380,12 +380,13 @@ def board_group(request, day, kind, slug):
         cause = "start" if day > not_on else "end"
         record.with_visible_causes(rows, request.user)
     page = links.lines(rows[:PAGE], day, cause=cause)
-    next_page = ""
+    query = request.GET.copy()
+    query.pop("after", None)
+    first_query, next_query = query.urlencode(), None
     if len(rows) > PAGE:
         last = page[-1]
-        query = request.GET.copy()
         query["after"] = f"{last.start_key.isoformat()}_{last.pk}"
-        next_page = f"?{query.urlencode()}"
+        next_query = query.urlencode()
     context = {
         **known_context(request, record),
         "day_display": display(day.isoformat()),
@@ -393,7 +394,9 @@ def board_group(request, day, kind, slug):
         "kind": kind,
         "holder": holder,
         "section": {"kind": kind, "groups": list(_by_group(page, kind, links, lambda holder: "").values())},
-        "next_page": next_page,
+        "next_query": next_query,
+        "first_query": first_query,
+        "is_later_page": bool(request.GET.get("after")),
         "page_size": PAGE,
         "board_url": reverse("actors:board", args=[day.isoformat()]) + _query({}, record),
     }

@@ -19,13 +19,17 @@ def _paged(request, queryset, keys, template, context):
     except ValueError:
         rows, next_cursor, error = [], None, "This page's link is damaged: start again from the first page."
     query = request.GET.copy()
+    query.pop("cursor", None)
+    first_query = query.urlencode()
     if next_cursor:
         query["cursor"] = next_cursor
     context = {
         **context,
         "rows": rows,
         "next_query": query.urlencode() if next_cursor else None,
+        "first_query": first_query,
         "is_later_page": bool(request.GET.get("cursor")),
+        "page_size": PAGE_SIZE,
         "page_error": error,
     }
     return render(request, template, context, status=400 if error or context.get("errors") else 200)
