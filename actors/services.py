@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from core.services import row_error, validated_save
+from core.services import model_update, row_error, validated_save
 
 from .models import Alias, Identifier, Tenure
 
@@ -63,21 +63,16 @@ def _replace_rows(*, actor, model, field, key_names, items, user):
             changed = True
             continue
         index, item = match
-        updates = {name: value for name, value in item.items() if getattr(row, name) != value}
-        if updates:
-            for name, value in updates.items():
-                setattr(row, name, value)
-            _save_row(row, user, field, index)
-            changed = True
+        changed = bool(_save_row(row, item, user, field, index)) or changed
     for index, item in sorted(wanted.values(), key=lambda pair: pair[0]):
-        _save_row(model(actor=actor, **item), user, field, index)
+        _save_row(model(actor=actor), item, user, field, index)
         changed = True
     return changed
 
 
-def _save_row(row, user, field, index):
+def _save_row(row, data, user, field, index):
     try:
-        validated_save(row, user)
+        return model_update(instance=row, data=data, user=user)
     except ValidationError as error:
         raise row_error(field, index, error) from error
 
@@ -86,10 +81,9 @@ def _save_row(row, user, field, index):
 def actor_save(*, actor, user, data, aliases=None, identifiers=None):
     """Save `actor` with `data` (its own fields) and, when given, make its aliases and identifiers
     exactly the lists given (dicts of name and lang; of scheme and identifier), as an event's
-    participants are replaced. An invalid row is a ValidationError naming the list and row."""
-    for name, value in data.items():
-        setattr(actor, name, value)
-    validated_save(actor, user)
+    participants are replaced. An invalid row is a ValidationError naming the list and row.
+    A row that the data leaves as it is stored is not written (`model_update`)."""
+    model_update(instance=actor, data=data, user=user)
     if aliases is not None:
         _replace_rows(actor=actor, model=Alias, field="aliases", key_names=("name", "lang"), items=aliases, user=user)
     if identifiers is not None:

@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_site import choice_label
 from .dates import display
 from .models import Tombstone
-from .services import resource_delete, tombstone_if_renamed
+from .services import field_changes, record_values, resource_delete, tombstone_if_renamed
 
 # Below this many rows (by PostgreSQL's estimate) a changelist counts them exactly.
 ESTIMATE_ABOVE = 10_000
@@ -126,6 +126,29 @@ class HistoryAdmin(ChoiceLabelMixin, SimpleHistoryAdmin):
     # Who may restore an earlier version is a rule of the project, not of this layer, which
     # knows no app: the wiring names it (settings.REVERT_PERMISSION, the editors' publish right).
     revert_permission = settings.REVERT_PERMISSION
+
+    def save_model(self, request, obj, form, change):
+        # A form saved as it was opened writes nothing: no history row, no new updated_at for
+        # mirrors to fetch again, the readers' cache kept. Inlines already save only the forms
+        # that changed.
+        if change and not self.changes_record(obj, form):
+            return
+        super().save_model(request, obj, form, change)
+
+    def changes_record(self, obj, form):
+        """Whether saving `obj` as the form left it changes its stored row or its links (which
+        its history row records too)."""
+        links = {field.name for field in obj._meta.many_to_many}
+        if links.intersection(form.changed_data):
+            return True
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        return bool(field_changes(stored, record_values(obj)))
+
+    def log_change(self, request, obj, message):
+        # Django notes "No fields changed." of a form saved as it was opened; nothing was written.
+        if message:
+            return super().log_change(request, obj, message)
+        return None
 
     def action_checkbox(self, obj):
         # Django renders each row's checkbox through a form widget's template: a third of a

@@ -1,8 +1,17 @@
-"""Writes every app shares: free slugs, and the tombstones API mirrors follow.
+"""Writes every app shares: free slugs, saves that happen only when they change something, and
+the tombstones API mirrors follow.
+
+A write that changes nothing writes nothing: `model_update` saves a row only when some value
+it stores differs, so a client sending a record back as it got it (the API, an admin form
+saved unchanged, an import or fixture load of what is already recorded) leaves no history
+row, no new `updated_at` for mirrors syncing with `updated_since` to fetch again, and the
+readers' cache as it was.
 
 A record that leaves what some reader can see (deleted, merged, renamed, retracted) leaves a
 Tombstone, written here and nowhere else.
 """
+
+import copy
 
 from anyascii import anyascii
 from django.contrib.auth import get_user_model
@@ -44,6 +53,55 @@ def error_messages(error):
 def row_error(field, index, error):
     """A nested row's ValidationError, reported under its list and row number ("aliases: Row 2: ...")."""
     return ValidationError({field: [f"Row {index + 1}: {message}" for message in error_messages(error)]})
+
+
+# Moved by a save, never its cause: a row whose other values all match is unchanged.
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+def record_values(row):
+    """What `row` stores, column by column (`type_id`, not `type`), but its id and timestamps."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key and field.name not in TIMESTAMPS
+    }
+
+
+def field_changes(row, data):
+    """The names of the fields of `row` whose stored values `data` would change.
+
+    `data` maps field names (a foreign key given as a row or None) or column names to values,
+    as `setattr` takes them; `row` itself is left as it is. A value counts as it would be
+    stored, so a related row given as an equal copy of the one linked changes nothing.
+    """
+    probe = copy.copy(row)
+    for name, value in data.items():
+        setattr(probe, name, value)
+    before, after = record_values(row), record_values(probe)
+    return [
+        field.name
+        for field in row._meta.concrete_fields
+        if field.attname in before and before[field.attname] != after[field.attname]
+    ]
+
+
+def model_update(*, instance, data, user, exclude=None):
+    """Set `data` on `instance` (as it is stored) and save it as `validated_save` does, if that
+    changes anything; returns the names of the fields that changed, empty when none did.
+
+    Nothing changed, nothing is written: no history row, `updated_at` stays, and the readers'
+    cache is kept. A row not yet stored is always saved (all its fields count as changed).
+    """
+    if instance._state.adding:
+        changed = [field.name for field in instance._meta.concrete_fields if not field.primary_key]
+    else:
+        changed = field_changes(instance, data)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    if changed:
+        validated_save(instance, user, exclude=exclude)
+    return changed
 
 
 def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):

@@ -9,11 +9,19 @@ record leaves what some reader can see. The publishing rule lives here once:
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q
 
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
 from core.models import Tombstone
-from core.services import row_error, tombstone_if_renamed, tombstone_record, unique_slug, validated_save
+from core.services import (
+    field_changes,
+    model_update,
+    row_error,
+    tombstone_if_renamed,
+    tombstone_record,
+    unique_slug,
+    validated_save,
+)
 
 from .models import Citation, Event, Participation
 
@@ -64,52 +72,73 @@ def _check_publishable(event):
     event.check_cited(citation_count=Citation.objects.filter(event=event).count())
 
 
+# How an event's participations and citations are matched to the items that replace them, and
+# what an item may change on the row it matches.
+PARTICIPANT_KEY, PARTICIPANT_EDITABLE = ("actor", "role"), ("note",)
+CITATION_KEY, CITATION_EDITABLE = ("source", "quote"), ("credibility", "locator", "note")
+
+
+def _item_key(item, names):
+    return tuple(item[name].pk if isinstance(item[name], Model) else item[name] for name in names)
+
+
+def _row_key(row, names):
+    return tuple(getattr(row, row._meta.get_field(name).attname) for name in names)
+
+
+def _match_rows(rows, items, key_names, editable):
+    """Match an event's `rows` to the `items` (dicts) that replace them: the rows to drop, each
+    kept row with its item's `editable` values, and the items to add with their row numbers."""
+    wanted = {}
+    for index, item in enumerate(items):
+        wanted.setdefault(_item_key(item, key_names), (index, item))
+    dropped, kept = [], []
+    for row in rows:
+        match = wanted.pop(_row_key(row, key_names), None)
+        if match is None:
+            dropped.append(row)
+        else:
+            index, item = match
+            kept.append((index, row, {name: item[name] for name in editable if name in item}))
+    return dropped, kept, sorted(wanted.values(), key=lambda pair: pair[0])
+
+
+def _rows_differ(rows, items, key_names, editable):
+    """Whether making `rows` exactly `items` would write anything."""
+    dropped, kept, added = _match_rows(rows, items, key_names, editable)
+    return bool(dropped or added or any(field_changes(row, values) for _, row, values in kept))
+
+
+def _replace_rows(event, model, field, items, user, key_names, editable):
+    """Make the event's rows of `model` exactly `items`, writing only what differs."""
+    rows = model.objects.filter(event=event).order_by("pk")
+    dropped, kept, added = _match_rows(rows, items, key_names, editable)
+    for row in dropped:
+        row._history_user = user
+        row.delete()
+    for index, row, values in kept:
+        _save_row(field, index, row, values, user)
+    for index, item in added:
+        _save_row(
+            field, index, model(event=event), {name: value for name, value in item.items() if name != "event"}, user
+        )
+
+
+def _save_row(field, index, row, values, user):
+    try:
+        model_update(instance=row, data=values, user=user)
+    except ValidationError as error:
+        raise row_error(field, index, error) from error
+
+
 def _replace_participants(event, participants, user):
-    """Make the event's participants exactly `participants`, touching only what differs."""
-    wanted = {(item["actor"].pk, item["role"].pk): item for item in participants}
-    for participation in Participation.objects.filter(event=event).order_by("pk"):
-        item = wanted.pop((participation.actor_id, participation.role_id), None)
-        if item is None:
-            participation._history_user = user
-            participation.delete()
-        elif participation.note != item.get("note", participation.note):
-            participation.note = item["note"]
-            validated_save(participation, user)
-    for index, item in enumerate(participants):
-        if (item["actor"].pk, item["role"].pk) not in wanted:
-            continue
-        participation = Participation(event=event, actor=item["actor"], role=item["role"], note=item.get("note", ""))
-        try:
-            validated_save(participation, user)
-        except ValidationError as error:
-            raise row_error("participants", index, error) from error
-        wanted.pop((item["actor"].pk, item["role"].pk))
+    """Make the event's participants exactly `participants`, matched by actor and role."""
+    _replace_rows(event, Participation, "participants", participants, user, PARTICIPANT_KEY, PARTICIPANT_EDITABLE)
 
 
 def _replace_citations(event, citations, user):
     """Make the event's citations exactly `citations`, matched by source and quote."""
-    editable = ("credibility", "locator", "note")
-    wanted = {(item["source"].pk, item["quote"]): item for item in citations}
-    for citation in Citation.objects.filter(event=event).order_by("pk"):
-        item = wanted.pop((citation.source_id, citation.quote), None)
-        if item is None:
-            citation._history_user = user
-            citation.delete()
-            continue
-        changed = [name for name in editable if name in item and getattr(citation, name) != item[name]]
-        for name in changed:
-            setattr(citation, name, item[name])
-        if changed:
-            validated_save(citation, user)
-    for index, item in enumerate(citations):
-        if (item["source"].pk, item["quote"]) not in wanted:
-            continue
-        citation = Citation(event=event, **{name: value for name, value in item.items() if name != "event"})
-        try:
-            validated_save(citation, user)
-        except ValidationError as error:
-            raise row_error("citations", index, error) from error
-        wanted.pop((item["source"].pk, item["quote"]))
+    _replace_rows(event, Citation, "citations", citations, user, CITATION_KEY, CITATION_EDITABLE)
 
 
 @transaction.atomic
@@ -157,23 +186,47 @@ def event_create(
     return event
 
 
+def _event_fields(data):
+    """The event's own fields among event_update's arguments; an empty slug keeps the current one."""
+    return {name: data[name] for name in EVENT_FIELDS if name in data and (name != "slug" or data[name])}
+
+
+def _links_differ(event, related):
+    return {linked.pk for linked in event.related.all()} != {linked.pk for linked in related}
+
+
+def event_changes(*, event, data):
+    """What `data` (event_update's arguments) would change on `event`: the names of its fields,
+    and "related", "participants", "citations". Reads the event's links and rows as fetched, so
+    a caller that prefetched them (the import) asks nothing more of the database."""
+    changed = field_changes(event, _event_fields(data))
+    if "related" in data and _links_differ(event, data["related"]):
+        changed.append("related")
+    for name, rows, key_names, editable in (
+        ("participants", event.participations.all(), PARTICIPANT_KEY, PARTICIPANT_EDITABLE),
+        ("citations", event.citations.all(), CITATION_KEY, CITATION_EDITABLE),
+    ):
+        if name in data and _rows_differ(rows, data[name], key_names, editable):
+            changed.append(name)
+    return changed
+
+
 @transaction.atomic
 def event_update(*, event, user, data):
     """Change an event: `data` holds any of event_create's arguments; what it omits stays.
 
+    Only what differs is written: an event sent back as it is stored gets no history row and
+    keeps its `updated_at`; changed participants or citations are their own rows' history.
     Moving a published event out of view, or changing its slug, leaves a tombstone.
     """
     # A fresh copy: the caller's may carry prefetched participants that are about to change.
     event = Event.objects.select_related("parent").get(pk=event.pk)
     old_status, old_slug = event.status, event.slug
     event_check_status_change(user=user, current=old_status, new=data.get("status", old_status))
-    for name in EVENT_FIELDS:
-        if name in data:
-            setattr(event, name, data[name])
-    if not event.slug:
-        event.slug = old_slug
-    validated_save(event, user)
-    if "related" in data:
+    changed = model_update(instance=event, data=_event_fields(data), user=user)
+    if "related" in data and _links_differ(event, data["related"]):
+        if not changed:
+            validated_save(event, user)  # the links are in the event's history, and mirrors see them by updated_at
         event.related.set(data["related"])
     if "participants" in data:
         _replace_participants(event, data["participants"], user)

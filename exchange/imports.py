@@ -2,10 +2,11 @@
 
 One service, `events_import`, under both the admin's "Import events" page and
 `manage.py import_events`. A row names its event by slug (made from the title when absent):
-an unknown slug is created, a known one updated, and a row that would change nothing is left
-untouched (no history row, no new `updated_at`), so importing a file twice changes nothing the
-second time. Every slug a file names (actors, roles, types, sources, events) is looked up in a
-few queries (per 2,000) before the first row is written. A row that updates an event goes
+an unknown slug is created, a known one updated, and a row that would change nothing (asked of
+`events.services.event_changes`, by the rule `event_update` writes by) is left untouched (no
+history row, no new `updated_at`), so importing a file twice changes nothing the second time.
+Every slug a file names (actors, roles, types, sources, events) is looked up in a few queries
+(per 2,000) before the first row is written. A row that updates an event goes
 through `event_update`; a row that creates one is checked by `exchange.bulk.event_build`, in
 Python, by the rules `event_create` applies (the model's fields and `clean()`, the EDTF date,
 the publishing permission, the citation rule), and all new events are then written in bulk,
@@ -37,7 +38,7 @@ from actors.models import Actor
 from core.services import error_messages, unique_slug
 from core.text import whole_number
 from events.models import Event, EventType, ParticipantRole, Source
-from events.services import PUBLISH_PERMISSION, event_update
+from events.services import PUBLISH_PERMISSION, event_changes, event_update
 
 from .bulk import CHUNK, event_build, events_bulk_create
 
@@ -293,29 +294,6 @@ def _resolve_citations(raw, lookups, source_errors, row):
     return citations
 
 
-def _changes(event, data):
-    """The names of what `data` would change on the existing `event`."""
-    changed = [name for name in (*TEXT_FIELDS, "status") if name in data and getattr(event, name) != data[name]]
-    if "type" in data and data["type"].pk != event.type_id:
-        changed.append("type")
-    if "participants" in data:
-        current = {(p.actor_id, p.role_id): p.note for p in event.participations.all()}
-        wanted = {(item["actor"].pk, item["role"].pk): item.get("note") for item in data["participants"]}
-        if current.keys() != wanted.keys() or any(n is not None and n != current[k] for k, n in wanted.items()):
-            changed.append("participants")
-    if "citations" in data:
-        current = {(c.source_id, c.quote): c for c in event.citations.all()}
-        wanted = {(item["source"].pk, item["quote"]): item for item in data["citations"]}
-        if current.keys() != wanted.keys() or any(
-            getattr(current[key], name) != value
-            for key, item in wanted.items()
-            for name, value in item.items()
-            if name in CITATION_FIELDS
-        ):
-            changed.append("citations")
-    return changed
-
-
 def _import_row(number, raw, lookups, user, may_publish, seen_slugs):
     """The row's report, and for a new event what `event_build` made of it (written later, in bulk)."""
     slug = _row_slug(raw)
@@ -342,7 +320,7 @@ def _import_row(number, raw, lookups, user, may_publish, seen_slugs):
         return row, None
     row.action = "create" if event is None else "update"
     if event is not None:
-        row.changes = _changes(event, data)
+        row.changes = event_changes(event=event, data=data)
         if not row.changes:
             row.action = "unchanged"
             return row, None

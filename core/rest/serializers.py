@@ -13,7 +13,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from core.ordering import BIGINT_MAX
-from core.services import unique_slug, validated_save
+from core.services import model_update, unique_slug
 
 from .filters import SLUG_PATTERN
 
@@ -70,7 +70,8 @@ def id_field(**kwargs):
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):
-    """Saves one row through `full_clean()`, naming the request's user in its history.
+    """Saves one row through `full_clean()`, naming the request's user in its history, when the
+    write changes something (`core.services.model_update`).
 
     `slug_source` names the field a missing slug is made from on create.
     """
@@ -85,13 +86,12 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
     @transaction.atomic
     def save_row(self, instance, validated_data):
-        for name, value in validated_data.items():
-            if name == "slug" and not value:
-                continue  # an empty slug keeps the current one, or makes one on create
-            setattr(instance, name, value)
-        if self.slug_source and not instance.slug:
-            instance.slug = unique_slug(model=type(instance), text=getattr(instance, self.slug_source))
-        validated_save(instance, self.context["request"].user)
+        # An empty slug keeps the current one, or makes one on create.
+        data = {name: value for name, value in validated_data.items() if name != "slug" or value}
+        if self.slug_source and not (data.get("slug") or instance.slug):
+            text = data.get(self.slug_source, getattr(instance, self.slug_source))
+            data["slug"] = unique_slug(model=type(instance), text=text)
+        model_update(instance=instance, data=data, user=self.context["request"].user)
         return instance
 
 

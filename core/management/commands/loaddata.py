@@ -4,7 +4,8 @@ Django's loaddata saves raw rows: it skips `save()`, so derived columns (EDTF bo
 name keys, timestamps) would stay empty, and django-simple-history records nothing. This
 command fills the derived columns of each row before it is stored and writes one history row,
 by the system user "fixtures", for every row it creates or changes; loading the same fixtures
-again changes nothing and records nothing.
+again changes nothing and records nothing (a row is unchanged as `core.services.model_update`
+judges it: every stored value but the timestamps equal).
 
 Tenures, memberships, participations and citations are named by their key, which no
 correction changes, so a corrected date or quote updates the row in place. An earlier
@@ -21,17 +22,7 @@ from django.core.management.commands import loaddata
 from django.utils import timezone
 
 from core.models import KeyedModel, PlainTextModel, new_record_key
-from core.services import fixtures_user
-
-TIMESTAMPS = ("created_at", "updated_at")
-
-
-def _values(instance):
-    return {
-        field.attname: getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-        if not field.primary_key and field.name not in TIMESTAMPS
-    }
+from core.services import TIMESTAMPS, field_changes, fixtures_user, record_values
 
 
 def _label(instance):
@@ -86,9 +77,10 @@ class Command(loaddata.Command):
                     instance.pk = stored.pk
             else:
                 instance.key = stored.key
-        if stored is not None and _values(stored) == _values(instance):
-            # Unchanged: leave the row (and its updated_at) alone, but still apply its many-to-many
-            # links (set() changes nothing when they match) and resolve deferred references.
+        if stored is not None and not field_changes(stored, record_values(instance)):
+            # Unchanged, by the rule every write goes by (`core.services.model_update`): leave the
+            # row (and its updated_at) alone, but still apply its many-to-many links (set() changes
+            # nothing when they match) and resolve deferred references.
             for name, values in (obj.m2m_data or {}).items():
                 getattr(stored, name).set(values)
             if obj.deferred_fields:
