@@ -191,7 +191,10 @@ def doors(superuser):
         if obj is None or not model_admin.has_change_permission(request, obj):
             continue
         form, data = page_form(superuser, f"{base}{obj.pk}/change/")
-        yield f"{meta.label} change", f"{base}{obj.pk}/change/", changed(form, data), [needs["change"]], ours
+        # A form with no text to change (a lead's fields are all read-only) saves nothing: a write
+        # that changes nothing writes nothing, so there is no write to prove.
+        editable = ours and any(name in form.fields for name in TEXT_FIELDS)
+        yield f"{meta.label} change", f"{base}{obj.pk}/change/", changed(form, data), [needs["change"]], editable
         if model_admin.has_add_permission(request):
             _, blank = page_form(superuser, f"{base}add/")
             body = {**blank, **changed(form, data, unique_too=True)}
@@ -201,7 +204,7 @@ def doors(superuser):
             version = obj.history.order_by("history_date").first()
             url = f"{base}{obj.pk}/history/{version.history_id}/"
             form, data = page_form(superuser, url)
-            yield f"{meta.label} revert", url, changed(form, data), [needs["change"], REVERT_PERMISSION], ours
+            yield f"{meta.label} revert", url, changed(form, data), [needs["change"], REVERT_PERMISSION], editable
         deletable = next(
             (
                 row
