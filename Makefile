@@ -51,6 +51,7 @@ curator: migrate
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py layout_network --if-missing
 	$(BIN)/gunicorn kzwatch.wsgi --bind $(HOST_PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 

@@ -118,6 +118,11 @@ def relayout():
     return _keep(page_cache.generation(), lay_out())
 
 
+def is_kept():
+    """Whether the cache holds a layout (one made by a full layout, perhaps extended since)."""
+    return cache.get(LAYOUT_KEY) is not None
+
+
 def positions():
     """Every node's place: the kept layout, extended to the nodes the record gained since."""
     generation = page_cache.generation()

@@ -302,6 +302,18 @@ def test_the_layout_command_lays_out_the_whole_record(cast, capsys):
     }
 
 
+def test_the_layout_command_if_missing_keeps_a_kept_layout(cast, capsys, monkeypatch):
+    from django.core.management import call_command
+
+    call_command("layout_network", "--if-missing")
+    assert "Laid out 6 nodes" in capsys.readouterr().out
+    kept = dict(network_layout.positions())
+    monkeypatch.setattr(network_layout, "lay_out", lambda: pytest.fail("a kept layout was made again"))
+    call_command("layout_network", "--if-missing")
+    assert "A layout is kept" in capsys.readouterr().out
+    assert network_layout.positions() == kept
+
+
 def test_the_actor_page_shows_their_neighbourhood_on_a_chosen_day(client, cast):
     default = get(client, "/actors/aide/")
     chosen = get(client, "/actors/aide/?network_on=2013-01-01")
