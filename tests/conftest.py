@@ -38,6 +38,19 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def stopped_throttle_clock(monkeypatch):
+    """The throttles count requests in fixed windows (a minute, say) on their own clock; stopped
+    30 seconds into a minute, a test's requests all fall in one window, where on the real clock
+    two of them a second apart could straddle a minute and reset the count. A test of the windows
+    themselves moves the clock (`moment[0] += ...`) or patches it again."""
+    from core.rest.throttling import AnonWindowRateThrottle
+
+    moment = [6000.0 * 60 + 30]
+    monkeypatch.setattr(AnonWindowRateThrottle, "timer", lambda self: moment[0])
+    return moment
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """For tests that count what a view itself asks the database: no answer from the readers' cache."""
