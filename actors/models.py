@@ -154,7 +154,9 @@ class IdentifierManager(models.Manager):
 class Identifier(PlainTextModel):
     """One identifier of an actor in an outside scheme, e.g. its Wikidata item."""
 
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="identifiers", help_text="Whom the identifier names."
+    )
     scheme = models.CharField(max_length=40, help_text="The scheme, e.g. “wikidata”.")
     identifier = models.CharField(max_length=200, help_text="The value in that scheme, e.g. “Q4075”.")
     history = HistoricalRecords()
@@ -183,7 +185,7 @@ class AliasManager(models.Manager):
 class Alias(PlainTextModel):
     """Another name of an actor: a spelling, a script, a former name (Popolo `other_names`)."""
 
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases", help_text="Whose name this is.")
     name = models.CharField(max_length=200, help_text="The name exactly as written in that language and script.")
     lang = models.CharField(
         max_length=10, choices=LANGUAGE_CHOICES, default="en", help_text="Language and script of this spelling."
@@ -436,8 +438,12 @@ class Membership(Span):
         ALLY = "ally", "Ally"
         CANDIDATE = "candidate", "Candidate"
 
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
-    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="memberships")
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="memberships", help_text="The member: a person or organisation."
+    )
+    faction = models.ForeignKey(
+        Faction, on_delete=models.CASCADE, related_name="memberships", help_text="The faction they belong to."
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER, help_text="The actor's part.")
     history = HistoricalRecords(historical_queryset=HistoricalSpanQuerySet)
 
@@ -526,8 +532,8 @@ class TenureManager(LegacyKeyManager.from_queryset(SpanQuerySet)):
 class Tenure(Span):
     """An actor holding an office over a span of time."""
 
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="tenures")
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="tenures")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="tenures", help_text="Who held the office.")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="tenures", help_text="The office held.")
     predecessor = models.ForeignKey(
         Actor,
         # Losing the predecessor's record must not erase who holds the office now.

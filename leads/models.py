@@ -59,7 +59,7 @@ class Lead(TimestampedModel):
         CONVERTED = "converted", "Made into a draft event"
         DISMISSED = "dismissed", "Dismissed"
 
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="leads")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="leads", help_text="The feed it came from.")
     entry_id = models.CharField(max_length=500, help_text="The entry's id in its feed (its link when it has none).")
     title = models.CharField(max_length=500, help_text="The entry's headline.")
     link = models.URLField(max_length=500, blank=True, help_text="The report's address.")
@@ -86,7 +86,13 @@ class Lead(TimestampedModel):
         related_name="+",
         help_text="The kind of event its keywords suggest (arrested, назначен...).",
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text="Where the lead stands: new, dismissed (with the reason) or made into an event.",
+    )
     dismiss_reason = models.TextField(blank=True, help_text="Why it was dismissed.")
     converted_event = models.ForeignKey(
         Event,

@@ -385,7 +385,9 @@ class Event(DatedModel, TimestampedModel):
         blank=True,
         help_text="Events linked to this one, e.g. the arrest, trial and sentence of one case.",
     )
-    participants = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    participants = models.ManyToManyField(
+        Actor, through="Participation", related_name="events", help_text="Who took part, each in a role."
+    )
     # The folded text repeats the title and summary: history keeps what people wrote, not a copy.
     history = HistoricalRecords(
         m2m_fields=[related], excluded_fields=["search_text"], historical_queryset=HistoricalEventQuerySet
@@ -469,12 +471,15 @@ class ParticipationManager(LegacyKeyManager):
 class Participation(KeyedModel, PlainTextModel):
     """One actor's part in one event, e.g. Dutbayev as the accused in his sentencing."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participations", help_text="The event taken part in."
+    )
     actor = models.ForeignKey(
         Actor,
         # An actor who appears in events cannot be deleted by accident; merge or detach first.
         on_delete=models.PROTECT,
         related_name="participations",
+        help_text="Who took part: a person or organisation.",
     )
     role = models.ForeignKey(
         ParticipantRole,

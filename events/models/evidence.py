@@ -121,12 +121,32 @@ class Citation(KeyedModel, PlainTextModel):
         # A source that supports facts cannot be deleted; its citations would lose their evidence.
         on_delete=models.PROTECT,
         related_name="citations",
+        help_text="The report cited; add new sources under Sources.",
     )
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        help_text="The event the report supports; a citation supports one event, membership or tenure.",
+    )
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        Membership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        help_text="The membership the report supports, if not an event.",
     )
-    tenure = models.ForeignKey(Tenure, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    tenure = models.ForeignKey(
+        Tenure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        help_text="The tenure the report supports, if not an event.",
+    )
     quote = models.TextField(
         blank=True,
         help_text="The source's own words the claim turns on, verbatim and short; empty where the source is "
