@@ -5,30 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0003_feed_address_bounds'),
+        ("leads", "0003_feed_address_bounds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicallead',
-            name='feed',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The feed it came from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='leads.feed'),
+            model_name="historicallead",
+            name="feed",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The feed it came from.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="leads.feed",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicallead',
-            name='status',
-            field=models.CharField(choices=[('new', 'New'), ('converted', 'Made into a draft event'), ('dismissed', 'Dismissed')], db_index=True, default='new', help_text='Where the lead stands: new, dismissed (with the reason) or made into an event.', max_length=20),
+            model_name="historicallead",
+            name="status",
+            field=models.CharField(
+                choices=[("new", "New"), ("converted", "Made into a draft event"), ("dismissed", "Dismissed")],
+                db_index=True,
+                default="new",
+                help_text="Where the lead stands: new, dismissed (with the reason) or made into an event.",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='lead',
-            name='feed',
-            field=models.ForeignKey(help_text='The feed it came from.', on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='leads.feed'),
+            model_name="lead",
+            name="feed",
+            field=models.ForeignKey(
+                help_text="The feed it came from.",
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="leads",
+                to="leads.feed",
+            ),
         ),
         migrations.AlterField(
-            model_name='lead',
-            name='status',
-            field=models.CharField(choices=[('new', 'New'), ('converted', 'Made into a draft event'), ('dismissed', 'Dismissed')], db_index=True, default='new', help_text='Where the lead stands: new, dismissed (with the reason) or made into an event.', max_length=20),
+            model_name="lead",
+            name="status",
+            field=models.CharField(
+                choices=[("new", "New"), ("converted", "Made into a draft event"), ("dismissed", "Dismissed")],
+                db_index=True,
+                default="new",
+                help_text="Where the lead stands: new, dismissed (with the reason) or made into an event.",
+                max_length=20,
+            ),
         ),
     ]
