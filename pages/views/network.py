@@ -165,17 +165,28 @@ def _network(request, day, form):
     if compare is not None:
         other = _scope(day_graph(compare, events=events, addresses=addresses), focus, depth)
         marks, gone = _differences(drawn, scope, other)
-        earlier, later = sorted([(day, scope), (compare, other)], key=lambda pair: pair[0])
-        context.update(
-            {
-                "compare": compare,
-                "compare_display": display(compare.isoformat()),
-                "earlier": display(earlier[0].isoformat()),
-                "later": display(later[0].isoformat()),
-                "changes": changes(earlier[1], later[1]),
-                "swap_url": reverse("actors:network-on", args=[compare.isoformat()]) + f"?{_swapped(request, day)}",
-            }
-        )
+        context.update(_comparison(request, (day, scope), (compare, other)))
+    context.update(_pictures(context, scope, drawn, focus, marks, gone))
+    return _page(request, context)
+
+
+def _comparison(request, seen, other):
+    """What a page with `?compare=` says of the two days: `seen` and `other`, each (day, graph)."""
+    (day, _), (compare, _) = seen, other
+    earlier, later = sorted([seen, other], key=lambda pair: pair[0])
+    return {
+        "compare": compare,
+        "compare_display": display(compare.isoformat()),
+        "earlier": display(earlier[0].isoformat()),
+        "later": display(later[0].isoformat()),
+        "changes": changes(earlier[1], later[1]),
+        "swap_url": reverse("actors:network-on", args=[compare.isoformat()]) + f"?{_swapped(request, day)}",
+    }
+
+
+def _pictures(context, scope, drawn, focus, marks, gone):
+    """The wide picture (`drawn`) and the phone's (one neighbourhood of `scope`), at the kept
+    layout's places; sets `narrow_person` in `context` when the page chose whose it is."""
     positions = network_layout.positions()
     narrow_focus = [node for node in focus if node.startswith("actor/")] or focus
     if not narrow_focus:
@@ -189,29 +200,26 @@ def _network(request, day, form):
     whole = _corners(positions) if not focus else [places[node] for node in drawn.nodes]
     if gone is not None and focus:
         whole += [places[node] for node in gone.nodes]
-    context.update(
-        {
-            "wide": draw(
-                drawn,
-                places,
-                MEDIUM if focus and len(drawn.nodes) <= MEDIUM_NODES else WIDE,
-                frame_points=whole,
-                marks=marks,
-                gone=gone,
-            ),
-            "narrow": draw(
-                narrow,
-                places,
-                NARROW,
-                frame_points=[places[node] for node in narrow.nodes] or whole,
-                marks=marks,
-                gone=gone.within(set(narrow.nodes) | _touching(gone, narrow)) if gone else None,
-            ),
-            "narrow_shown": len(narrow.nodes),
-            "shows": legend_keys(drawn, gone),
-        }
-    )
-    return _page(request, context)
+    return {
+        "wide": draw(
+            drawn,
+            places,
+            MEDIUM if focus and len(drawn.nodes) <= MEDIUM_NODES else WIDE,
+            frame_points=whole,
+            marks=marks,
+            gone=gone,
+        ),
+        "narrow": draw(
+            narrow,
+            places,
+            NARROW,
+            frame_points=[places[node] for node in narrow.nodes] or whole,
+            marks=marks,
+            gone=gone.within(set(narrow.nodes) | _touching(gone, narrow)) if gone else None,
+        ),
+        "narrow_shown": len(narrow.nodes),
+        "shows": legend_keys(drawn, gone),
+    }
 
 
 def _page(request, context, status=200):

@@ -126,9 +126,6 @@ def timeline(request):
             errors["cursor"] = ["This page's link is damaged: start again from the first page."]
         else:
             axis = events_on_axis(filterset.qs, by, types, factions, query=data)
-    selected_actors = {
-        a.slug: a for a in Actor.objects.filter(slug__in=data.getlist("actor")[:50]).only("slug", "name")
-    }
     query = data.copy()
     query.pop("cursor", None)
     context = {
@@ -147,22 +144,7 @@ def timeline(request):
         "types": types,
         "chosen_types": set(data.getlist("type")),
         "factions": factions,
-        "chosen_actors": [
-            {
-                "slug": slug,
-                "name": selected_actors[slug].name if slug in selected_actors else slug,
-                "remove": _without(query, "actor", slug),
-            }
-            for slug in data.getlist("actor")
-        ],
-        "chosen_factions": [
-            {
-                "slug": slug,
-                "name": next((f.name for f in factions if f.slug == slug), slug),
-                "remove": _without(query, "faction", slug),
-            }
-            for slug in data.getlist("faction")
-        ],
+        **_chosen(data, query, factions),
         "export_query": _export_query(query),
         "can_see_drafts": sees_unpublished(request.user),
     }
@@ -173,6 +155,21 @@ def timeline(request):
     if partial:
         response["HX-Push-Url"] = f"{request.path}?{data.urlencode()}"
     return response
+
+
+def _chosen(data, query, factions):
+    """The actors and factions the filter names, as chips with their names and the address
+    without each one."""
+    named = Actor.objects.filter(slug__in=data.getlist("actor")[:50]).only("slug", "name")
+    actors = {actor.slug: actor.name for actor in named}
+    faction_names = {faction.slug: faction.name for faction in factions}
+    return {
+        f"chosen_{field}s": [
+            {"slug": slug, "name": names.get(slug, slug), "remove": _without(query, field, slug)}
+            for slug in data.getlist(field)
+        ]
+        for field, names in (("actor", actors), ("faction", faction_names))
+    }
 
 
 def events_on_axis(events, by, types, factions, *, query):
