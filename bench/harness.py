@@ -201,6 +201,23 @@ def operations(*, import_events=IMPORT_EVENTS):
             same_people,
         ),
     ]
+    listed += pages_of_the_past_and_the_network(anonymous)
+    listed += exchanges(anonymous)
+    rows = bulk.import_rows(import_events)
+    listed.append(
+        Operation(
+            "bulk_import",
+            bulk.through_import(rows, admin),
+            bulk.through_copy(rows),
+            repetitions=IMPORT_REPETITIONS,
+        )
+    )
+    return listed
+
+
+def pages_of_the_past_and_the_network(anonymous):
+    """The board read `?known=` (over the history the bench writes) and the network on a day."""
+    listed = []
     synthetic.ensure_span_history()
     known = synthetic.HISTORY_KNOWN.isoformat()
     listed.append(
@@ -221,6 +238,12 @@ def operations(*, import_events=IMPORT_EVENTS):
             drawn_within_baseline,
         )
     )
+    return listed
+
+
+def exchanges(anonymous):
+    """The reconciliation batch and the whole-record exports."""
+    listed = []
     batch = reconciliation_batch()
     listed.append(
         Operation(
@@ -245,15 +268,6 @@ def operations(*, import_events=IMPORT_EVENTS):
             get(anonymous, "/api/v1/export/ftm.jsonl"),
             baselines.ftm_lines,
             repetitions=EXPORT_REPETITIONS,
-        )
-    )
-    rows = bulk.import_rows(import_events)
-    listed.append(
-        Operation(
-            "bulk_import",
-            bulk.through_import(rows, admin),
-            bulk.through_copy(rows),
-            repetitions=IMPORT_REPETITIONS,
         )
     )
     return listed
