@@ -13,6 +13,7 @@ from core.dates import DatedModel, EDTFField, display, display_span_end
 from core.history import as_known
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
+from core.visibility import sees_unpublished
 
 from .names import fold, query_tokens
 
@@ -60,8 +61,7 @@ class ActorQuerySet(models.QuerySet):
     def for_detail(self, user=None):
         """Everything an actor's JSON embeds, attached by `ApiActorIterable` as plain rows; event
         slugs only where `user` may see the event."""
-        sees_unpublished = Membership.cause_model().objects.shows_unpublished_to(user)
-        return attaching(self, EditorApiActorIterable if sees_unpublished else ApiActorIterable)
+        return attaching(self, EditorApiActorIterable if sees_unpublished(user) else ApiActorIterable)
 
 
 class ApiActorIterable(AttachingIterable):
@@ -282,7 +282,7 @@ class SpanQuerySet(models.QuerySet):
     def with_visible_causes(self, user):
         """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
         and ended each span, or None where `user` may not see that event (a draft)."""
-        return self.with_causes(sees_unpublished=self.span_model().cause_model().objects.shows_unpublished_to(user))
+        return self.with_causes(sees_unpublished=sees_unpublished(user))
 
     def with_causes(self, *, sees_unpublished, events=None, citations=None):
         """`with_visible_causes` for a reader who sees drafts and retractions, or only published events.
@@ -327,9 +327,9 @@ class SpanQuerySet(models.QuerySet):
         if known is not None:
             rows = as_known(span, known)
             events, citations = as_known(span.cause_model(), known), as_known(span.citation_model(), known)
-        sees_unpublished = span.cause_model().objects.shows_unpublished_to(user)
         rows = rows.select_related(*span.API_RELATED)
-        return rows.with_causes(sees_unpublished=sees_unpublished, events=events, citations=citations).order_by_start()
+        editor = sees_unpublished(user)
+        return rows.with_causes(sees_unpublished=editor, events=events, citations=citations).order_by_start()
 
     def span_model(self):
         """The membership or tenure model; for their history rows (`HistoricalSpanQuerySet`), the

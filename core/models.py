@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .legacy_keys import legacy_key
 from .text import no_control_characters
+from .visibility import VisibleQuerySet
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -124,8 +125,8 @@ class TimestampedModel(PlainTextModel):
         abstract = True
 
 
-class TombstoneQuerySet(models.QuerySet):
-    def visible_to(self, *, sees_unpublished):
+class TombstoneQuerySet(VisibleQuerySet):
+    def visible(self, *, sees_unpublished):
         """What a reader's mirror must drop. Readers who see drafts keep retracted and
         unpublished records in their lists, so only the rest are departures for them; everyone
         else gets the public departures."""

@@ -18,7 +18,7 @@ from core.rest.viewsets import ConditionalGetMixin, ResourceViewSet
 from . import services
 from .filters import EventFilterSet, SourceFilterSet, TombstoneFilterSet
 from .models import Event, Source
-from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, attach_known_rows, sees_unpublished
+from .models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, attach_known_rows
 from .serializers import EventSerializer, SourceSerializer, TombstoneSerializer
 
 
@@ -108,7 +108,7 @@ class SourceViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("title"))
 
     def get_queryset(self):
-        return Source.objects.visible(sees_unpublished=sees_unpublished(self.request.user))
+        return Source.objects.visible_to(self.request.user)
 
 
 @extend_schema_view(
@@ -126,4 +126,4 @@ class TombstoneViewSet(ConditionalGetMixin, mixins.ListModelMixin, viewsets.Gene
     keyset_ordering = keyset(Key("at", kind="datetime"))
 
     def get_queryset(self):
-        return Tombstone.objects.visible_to(sees_unpublished=sees_unpublished(self.request.user))
+        return Tombstone.objects.visible_to(self.request.user)

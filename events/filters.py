@@ -14,9 +14,10 @@ from core.history import as_known, parse_moment
 from core.models import Tombstone
 from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
 from core.rest.known import KNOWN_PARAMETER
+from core.visibility import sees_unpublished
 
 from .models import Event, EventType, Participation, Source
-from .models.event import event_window, sees_unpublished
+from .models.event import event_window
 
 MAX_WORDS = 10
 

@@ -15,9 +15,10 @@ from django.db.models import Exists, F, OuterRef
 
 from actors.models import Membership, meets
 from core.history import as_instances, as_known, attach_related, parse_moment
+from core.visibility import sees_unpublished
 
 from .models import Citation, Event, Participation
-from .models.event import event_window, sees_unpublished
+from .models.event import event_window
 
 KNOWN_PARAMETER = "known"
 

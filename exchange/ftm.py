@@ -42,6 +42,7 @@ from actors.models import Actor, Alias, Faction, Identifier, Membership, Office,
 from core.dates import display, display_span_end, parse
 from core.rows import OwnedRows
 from core.text import printable
+from core.visibility import sees_unpublished
 from events.filters import EventFilterSet
 from events.models import Citation, Event, Participation, Source
 
@@ -507,9 +508,7 @@ class FtmExportView(generics.GenericAPIView):
         if not chosen.get("ordering"):
             events = events.chronological()
         subgraph = any(value for name, value in chosen.items() if name != "ordering")
-        entities = ftm_entities(
-            events, sees_unpublished=Event.objects.shows_unpublished_to(request.user), subgraph=subgraph
-        )
+        entities = ftm_entities(events, sees_unpublished=sees_unpublished(request.user), subgraph=subgraph)
         response = StreamingHttpResponse(ftm_lines(entities), content_type="application/x-ndjson")
         response["Content-Disposition"] = 'attachment; filename="kzwatch.ftm.jsonl"'
         # What a reader gets depends on who they are (drafts): no shared cache may hand it to another.

@@ -133,6 +133,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Who may see drafts and retractions (core.visibility): those who may change events.
+UNPUBLISHED_READERS_PERMISSION = "events.change_event"
+
 # Who may restore an earlier version of a record in the admin's history pages (core.admin):
 # editors, who may publish and retract events.
 REVERT_PERMISSION = "events.publish_event"

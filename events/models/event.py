@@ -19,6 +19,7 @@ from core.history import as_known
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
 from core.ordering import Key, order_by_keys
 from core.rows import AttachingIterable, OwnedRows, attaching, grouped
+from core.visibility import VisibleQuerySet, sees_unpublished
 
 from .vocabulary import EventType, ParticipantRole
 
@@ -27,11 +28,6 @@ from .vocabulary import EventType, ParticipantRole
 # events with no date at all come last either way; then by id, so the order is total.
 CHRONOLOGICAL = (Key("sort_date", kind="date"), Key("pk", kind="int"))
 REVERSE_CHRONOLOGICAL = (Key("sort_date", kind="date", descending=True), Key("pk", kind="int", descending=True))
-
-
-def sees_unpublished(user):
-    """Whether `user` may see drafts and retractions: only users who may edit events."""
-    return user is not None and user.is_authenticated and user.has_perm("events.change_event")
 
 
 def linked_shown_since(when, link):
@@ -62,22 +58,13 @@ LANE_FIELDS = {
 }
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(VisibleQuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
-
-    def visible_to(self, user):
-        """Published events for everyone; drafts and retractions too for users who may edit events."""
-        return self.visible(sees_unpublished=sees_unpublished(user))
 
     def visible(self, *, sees_unpublished):
         """Every event (drafts and retractions too) for a reader who `sees_unpublished`, else published ones."""
         return self if sees_unpublished else self.published()
-
-    def shows_unpublished_to(self, user):
-        """Whether `visible_to(user)` keeps drafts and retractions: `sees_unpublished`, for the
-        apps below this one, which reach events through a foreign key and never import them."""
-        return sees_unpublished(user)
 
     def overlapping(self, start=None, end=None):
         """Events whose date range meets the window [start, end]; either end may be open."""

@@ -10,11 +10,12 @@ from actors.models import LANGUAGE_CHOICES, Membership, Tenure
 from core.dates import DatedModel, EDTFField, display
 from core.legacy_keys import legacy_key
 from core.models import KeyedModel, LegacyKeyManager, PlainTextModel, SlugNaturalKeyManager, TimestampedModel
+from core.visibility import VisibleQuerySet
 
 from .event import Event
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(VisibleQuerySet):
     def visible(self, *, sees_unpublished):
         """Every source for a reader who `sees_unpublished`; for the rest, those that back something
         public or nothing yet. A source cited only by drafts (a lead's report, say) is part of the

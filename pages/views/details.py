@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from actors.models import LANGUAGE_CHOICES, Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 from core import page_cache
+from core.visibility import sees_unpublished
 from events.filters import EventFilterSet
 from events.models import Citation, Event, Participation, Source
-from events.models.event import sees_unpublished
 from events.record import KNOWN_PARAMETER, Record
 
 from .drawing import span_chart

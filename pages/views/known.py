@@ -19,8 +19,8 @@ from django.utils import timezone
 from actors.models import Membership, Tenure
 from core import page_cache
 from core.history import parse_moment
+from core.visibility import sees_unpublished
 from events.models import Event
-from events.models.event import sees_unpublished
 from events.record import KNOWN_PARAMETER
 
 from ..forms import day_field

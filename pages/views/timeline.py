@@ -17,9 +17,10 @@ from actors.names import fold, query_tokens
 from core import page_cache
 from core.dates import MONTHS
 from core.ordering import page_after
+from core.visibility import sees_unpublished
 from events.filters import EventFilterSet
 from events.models import Event, EventType
-from events.models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL, sees_unpublished
+from events.models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL
 
 from .drawing import LANE_KINDS, MAX_SINGLES, event_axis
 
