@@ -285,22 +285,25 @@ class SpanQuerySet(models.QuerySet):
         return self.with_causes(sees_unpublished=sees_unpublished(user))
 
     def with_causes(self, *, sees_unpublished, events=None, citations=None):
-        """`with_visible_causes` for a reader who sees drafts and retractions, or only published events.
+        """`with_visible_causes` for a reader who sees drafts and retractions, or only published
+        events (`with_cause_slugs`), and `with_last_confirmed` of the `citations` given."""
+        return self.with_cause_slugs(sees_unpublished=sees_unpublished, events=events).with_last_confirmed(
+            citations=citations
+        )
 
-        Also `last_confirmed`: the latest publication date of a source cited for the span (the
-        first day of it, where the date is a month, a year or a range), or None. An open span is
-        known to hold only up to the latest report that shows it.
-
-        `events` and `citations` are where the causes and reports are read: the live tables by
-        default, the rows known at a past moment for the record as it stood then.
-        """
+    def with_cause_slugs(self, *, sees_unpublished, events=None):
+        """Annotate `started_by_visible` and `ended_by_visible`: the slugs of the events that began
+        and ended each span, or None where the reader (who `sees_unpublished`, or not) may not
+        see that event. `events` are where the causes are read: the live table by default, the
+        rows known at a past moment for the record as it stood then (`core.history.as_known`).
+        The one place the rule meets a span's causes: pages read these annotations too."""
         if events is None:
             events = self.span_model().cause_model().objects.all()
         events = events.visible(sees_unpublished=sees_unpublished)
         return self.annotate(
             started_by_visible=Subquery(events.filter(id=OuterRef("started_by_id")).values("slug")[:1]),
             ended_by_visible=Subquery(events.filter(id=OuterRef("ended_by_id")).values("slug")[:1]),
-        ).with_last_confirmed(citations=citations)
+        )
 
     def with_last_confirmed(self, *, as_written=False, citations=None):
         """Annotate `last_confirmed`: the latest publication date (its first day) of a source cited

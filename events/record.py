@@ -23,6 +23,18 @@ from .models.event import event_window
 KNOWN_PARAMETER = "known"
 
 
+CAUSE_SLUGS = ("started_by_visible", "ended_by_visible")  # what `Record.with_causes` annotates
+
+
+def show_causes(spans):
+    """Set `start_cause`/`end_cause` on each fetched span: the event that began or ended it,
+    where `Record.with_causes` found the reader may see it, else None."""
+    for span in spans:
+        span.start_cause = span.started_by if span.started_by_visible else None
+        span.end_cause = span.ended_by if span.ended_by_visible else None
+    return spans
+
+
 class Record:
     """The live record (`known` None), or the record as it stood at the aware datetime `known`."""
 
@@ -60,26 +72,11 @@ class Record:
         """`rows` as live model instances a page or serializer reads (history rows become them)."""
         return list(rows) if self.known is None else as_instances(rows, *related, annotations=annotations)
 
-    def with_visible_causes(self, spans, user):
-        """Set `start_cause`/`end_cause` on each span: its recorded cause, where the reader may
-        see it (a published event; drafts and retractions too for those who may edit events).
-        In the past, an event counts as published if it was then."""
-        drafts_too = sees_unpublished(user)
-        published_then = set()
-        if self.known is not None and not drafts_too:
-            causes = {span.started_by_id for span in spans} | {span.ended_by_id for span in spans}
-            rows = self.rows(Event).published().filter(id__in=causes - {None})
-            published_then = set(rows.values_list("id", flat=True))
-        for span in spans:
-            for name, cause in (("start_cause", span.started_by), ("end_cause", span.ended_by)):
-                if cause is None or drafts_too:
-                    visible = cause is not None
-                elif self.known is None:
-                    visible = cause.status == Event.Status.PUBLISHED
-                else:
-                    visible = cause.pk in published_then
-                setattr(span, name, cause if visible else None)
-        return spans
+    def with_causes(self, spans, user):
+        """`spans` (a queryset) annotated with the slugs of the causes `user` may see in this
+        record (`SpanQuerySet.with_cause_slugs`): in the past, those published then."""
+        events = None if self.known is None else self.rows(Event)
+        return spans.with_cause_slugs(sees_unpublished=sees_unpublished(user), events=events)
 
     def recent_events(self, user, filters, limit):
         """The newest `limit` events `user` may see, as they stood, in which one of the actors of

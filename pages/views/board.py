@@ -28,7 +28,7 @@ from actors.spans import certainty_on
 from core import page_cache
 from core.dates import display
 from core.text import whole_number
-from events.record import KNOWN_PARAMETER, Record
+from events.record import CAUSE_SLUGS, KNOWN_PARAMETER, Record, show_causes
 
 from ..forms import day_field
 from .known import known_context, refused_moment
@@ -133,11 +133,15 @@ def _present(record, kind, day, not_on=None):
     return rows
 
 
-def _shown(rows, kind, *, causes=False):
-    """`rows` with their actor and group, and the events that began and ended them if `causes`:
-    only the columns a line shows (every one for history rows, which become whole instances)."""
+def _shown(rows, kind, *, causes=None):
+    """`rows` with their actor and group, and with `causes` (a record and a user) the events
+    that began and ended them where that user may see them in that record: only the columns a
+    line shows (every one for history rows, which become whole instances)."""
     related = ["actor", kind.field] + (["started_by__type", "ended_by__type"] if causes else [])
     rows = rows.select_related(*related)
+    if causes:
+        record, user = causes
+        rows = record.with_causes(rows, user)
     if rows.model is not kind.spans:
         return rows
     columns = [*SPAN_COLUMNS, f"{kind.field}_id", "actor__slug", "actor__name", f"{kind.field}__slug"]
@@ -148,9 +152,12 @@ def _shown(rows, kind, *, causes=False):
 
 
 def _fetched(record, rows, kind, *, causes=False, annotations=()):
-    """The rows of `_shown(...)` fetched, as instances of the span model with their `annotations`."""
+    """The rows of `_shown(...)` fetched, as instances of the span model with their `annotations`
+    and, with `causes`, the causes the reader may see (`start_cause`, `end_cause`)."""
     related = ["actor", kind.field] + (["started_by", "ended_by"] if causes else [])
-    return record.instances(rows, *related, annotations=["last_confirmed", "last_confirmed_as", *annotations])
+    annotations = ["last_confirmed", "last_confirmed_as", *annotations, *(CAUSE_SLUGS if causes else ())]
+    rows = record.instances(rows, *related, annotations=annotations)
+    return show_causes(rows) if causes else rows
 
 
 GROUP_COUNTS = ("place", "group_size")  # what `_first_of_each_group` annotates
@@ -267,9 +274,9 @@ def _changes(request, record, kind, earlier, later, links):
         ("came", came, later, earlier, "start"),
         ("went", went, earlier, later, "end"),
     ):
-        first = _first_of_each_group(_shown(rows, kind, causes=True), kind, groups)
+        first = _first_of_each_group(_shown(rows, kind, causes=(record, request.user)), kind, groups)
         rows = _fetched(record, first, kind, causes=True, annotations=GROUP_COUNTS)
-        rows = links.lines(record.with_visible_causes(rows, request.user), day, cause=cause)
+        rows = links.lines(rows, day, cause=cause)
         sides[side] = _by_group(rows, kind, links, _group_page(record, day, kind, other))
     lines = []
     for holder in sorted(set(sides["came"]) | set(sides["went"]), key=lambda holder: (holder.name, holder.slug)):
@@ -366,7 +373,7 @@ def board_group(request, day, kind, slug):
     after = _after(request.GET.get("after"))
     holder = get_object_or_404(kind.groups.objects.only("slug", "name"), slug=slug)
     rows = (
-        _shown(_present(record, kind, day, not_on), kind, causes=not_on is not None)
+        _shown(_present(record, kind, day, not_on), kind, causes=(record, request.user) if not_on else None)
         .filter(**{kind.field: holder})
         .annotate(start_key=Coalesce("start_lower", Value(datetime.date.min)))
         .order_by("start_key", "id")
@@ -378,7 +385,6 @@ def board_group(request, day, kind, slug):
     cause = None
     if not_on is not None:
         cause = "start" if day > not_on else "end"
-        record.with_visible_causes(rows, request.user)
     page = links.lines(rows[:PAGE], day, cause=cause)
     query = request.GET.copy()
     query.pop("after", None)

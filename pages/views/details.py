@@ -15,7 +15,7 @@ from core import page_cache
 from core.visibility import sees_unpublished
 from events.filters import EventFilterSet
 from events.models import Citation, Event, Participation, Source
-from events.record import KNOWN_PARAMETER, Record
+from events.record import CAUSE_SLUGS, KNOWN_PARAMETER, Record, show_causes
 
 from .drawing import span_chart
 from .known import known_context, refused_moment
@@ -25,13 +25,17 @@ RECENT = 50
 LANGUAGES = dict(LANGUAGE_CHOICES)
 
 
-def spans_of(record, model, *related, **condition):
+def spans_of(record, user, model, *related, **condition):
     """The memberships or tenures a detail page lists (those matching `condition`) in `record`,
-    with the rows they name, their causes, and the date of the latest report as its source
-    gives it, in start order: model instances, whether read live or from history."""
-    rows = record.spans(model).filter(**condition).select_related(*related, *CAUSES).order_by_start()
+    with the rows they name, the causes `user` may see (`start_cause`, `end_cause`), and the date
+    of the latest report as its source gives it, in start order: model instances, whether read
+    live or from history."""
+    rows = record.with_causes(record.spans(model).filter(**condition), user)
+    rows = rows.select_related(*related, *CAUSES).order_by_start()
     names = dict.fromkeys(path.split("__")[0] for path in (*related, *CAUSES))
-    return record.instances(rows, *names, annotations=("last_confirmed", "last_confirmed_as"))
+    return show_causes(
+        record.instances(rows, *names, annotations=("last_confirmed", "last_confirmed_as", *CAUSE_SLUGS))
+    )
 
 
 CAUSES = ("started_by__type", "ended_by__type")  # what a page shows of a span's causes
@@ -99,10 +103,8 @@ def actor_detail(request, slug):
     actor = _one(record, Actor, slug=slug)
     aliases = record.instances(record.rows(Alias).filter(actor_id=actor.pk).order_by("lang", "name"))
     identifiers = record.instances(record.rows(Identifier).filter(actor_id=actor.pk).order_by("id"))
-    tenures = spans_of(record, Tenure, "office", "predecessor", "appointed_by", actor_id=actor.pk)
-    memberships = spans_of(record, Membership, "faction", actor_id=actor.pk)
-    tenures = record.with_visible_causes(tenures, request.user)
-    memberships = record.with_visible_causes(memberships, request.user)
+    tenures = spans_of(record, request.user, Tenure, "office", "predecessor", "appointed_by", actor_id=actor.pk)
+    memberships = spans_of(record, request.user, Membership, "faction", actor_id=actor.pk)
     names = {}
     for alias in aliases:
         names.setdefault(LANGUAGES.get(alias.lang, alias.lang), []).append(alias)
@@ -137,7 +139,7 @@ def faction_detail(request, slug):
     if refused:
         return refused
     faction = _one(record, Faction, slug=slug)
-    memberships = record.with_visible_causes(spans_of(record, Membership, "actor", faction_id=faction.pk), request.user)
+    memberships = spans_of(record, request.user, Membership, "actor", faction_id=faction.pk)
     recent = recent_events(request, record, faction=[faction.slug])
     chart = span_chart(
         ((f"{m.actor.name} · {m.get_role_display().lower()}", m.actor.get_absolute_url(), m) for m in memberships),
@@ -159,8 +161,7 @@ def office_detail(request, slug):
     if refused:
         return refused
     office = _one(record, Office, slug=slug)
-    tenures = spans_of(record, Tenure, "actor", "predecessor", "appointed_by", office_id=office.pk)
-    tenures = record.with_visible_causes(tenures, request.user)
+    tenures = spans_of(record, request.user, Tenure, "actor", "predecessor", "appointed_by", office_id=office.pk)
     chart = span_chart((t.actor.name, t.actor.get_absolute_url(), t) for t in tenures)
     context = {
         **known_context(request, record),

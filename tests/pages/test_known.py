@@ -245,3 +245,16 @@ def test_the_boards_date_form_keeps_the_moment():
     assert 'name="known"' in page
     answer = Client().get("/as-of/", {"date": "2016-01-01", "known": known})
     assert answer.status_code == 302 and answer["Location"] == f"/as-of/2016-01-01/?{urlencode({'known': known})}"
+
+
+def test_a_cause_published_since_is_not_shown_in_the_past(editor):
+    cause = EventFactory(title="Appointment decree", date="2016-09", status=Event.Status.DRAFT)
+    TenureFactory(actor__slug="holder", office__slug="seat", start_date="2016-09", started_by=cause)
+    before = moment()
+    cause.status, cause._history_user = Event.Status.PUBLISHED, editor
+    cause.save()
+    assert "Appointment decree" in Client().get("/actors/holder/").content.decode()
+    assert "Appointment decree" not in Client().get("/actors/holder/", {"known": before}).content.decode()
+    client = Client()
+    client.force_login(editor)
+    assert "Appointment decree" in client.get("/actors/holder/", {"known": before}).content.decode()
