@@ -21,6 +21,8 @@ from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, router
 from django.utils.timezone import now
 
+from .framework import cache_limit, cache_table, cull
+
 CULL_EVERY = 50
 
 
@@ -46,7 +48,9 @@ class DatabaseCache(DjangoDatabaseCache):
         key = self.make_and_validate_key(key)
         connection = connections[router.db_for_write(self.cache_model_class)]
         quote = connection.ops.quote_name
-        table, key_column, value_column, expires_column = map(quote, (self._table, "cache_key", "value", "expires"))
+        table, key_column, value_column, expires_column = map(
+            quote, (cache_table(self), "cache_key", "value", "expires")
+        )
         current = now().replace(microsecond=0)
         expires = current + datetime.timedelta(seconds=timeout)
         expired = f"{table}.{expires_column} < %s"
@@ -73,7 +77,9 @@ class DatabaseCache(DjangoDatabaseCache):
         database = router.db_for_write(self.cache_model_class)
         connection = connections[database]
         quote = connection.ops.quote_name
-        table, key_column, value_column, expires_column = map(quote, (self._table, "cache_key", "value", "expires"))
+        table, key_column, value_column, expires_column = map(
+            quote, (cache_table(self), "cache_key", "value", "expires")
+        )
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         with connection.cursor() as cursor:
             cursor.execute(
@@ -85,5 +91,5 @@ class DatabaseCache(DjangoDatabaseCache):
             if random.randrange(CULL_EVERY) == 0:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
                 count = cursor.fetchone()[0]
-                if count > self._max_entries:
-                    self._cull(database, cursor, now().replace(microsecond=0), count)
+                if count > cache_limit(self):
+                    cull(self, database, cursor, now().replace(microsecond=0), count)

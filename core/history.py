@@ -17,6 +17,8 @@ import datetime
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from .framework import set_prefetched
+
 
 def as_known(model, when):
     """The rows of `model` as they stood at `when` (an aware datetime): history rows, one per id.
@@ -74,16 +76,9 @@ def parse_moment(text):
 def attach_related(instances, name, rows, owner):
     """Give each of `instances` the `rows` whose `owner` attribute is its id as its related
     manager `name` (`event.participations.all()`), as `prefetch_related` would, without a query.
-
-    History rows cannot be prefetched through a relation (their tables have none), so this does
-    what Django's prefetch does with its result: the one place kzwatch writes the prefetch cache,
-    `_prefetched_objects_cache`, which tests/test_history.py holds to Django's behaviour.
-    """
+    History rows cannot be prefetched through a relation (their tables have none)."""
     by_owner = {}
     for row in rows:
         by_owner.setdefault(getattr(row, owner), []).append(row)
     for instance in instances:
-        related = getattr(instance, name).none()
-        related._result_cache = by_owner.get(instance.pk, [])
-        related._prefetch_done = True
-        instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
+        set_prefetched(instance, name, by_owner.get(instance.pk, []))

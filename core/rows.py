@@ -10,12 +10,12 @@ from itertools import islice
 from django.db import connections
 from django.db.models.query import ModelIterable
 
+from .framework import chunk_size, compiled, converted, use_iterable
+
 
 def attaching(queryset, iterable_class):
     """`queryset`, its instances given their plain rows by `iterable_class` (an `AttachingIterable`)."""
-    queryset = queryset.all()
-    queryset._iterable_class = iterable_class
-    return queryset
+    return use_iterable(queryset, iterable_class)
 
 
 class AttachingIterable(ModelIterable):
@@ -24,7 +24,7 @@ class AttachingIterable(ModelIterable):
 
     def __iter__(self):
         instances = super().__iter__()
-        size = self.chunk_size if self.chunked_fetch else None
+        size = chunk_size(self)
         while chunk := list(islice(instances, size)):
             self.attach_rows(chunk)
             yield from chunk
@@ -76,13 +76,12 @@ class OwnedRows:
         with connections[compiler.using].cursor() as cursor:
             cursor.execute(sql, values)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter([fetched], tuple_expected=True))
+        return converted(compiler, fetched)
 
     def compile(self, count, arguments):
         stand_ins = {self.STAND_IN - number: number for number in range(count)}
         queryset = self.build(list(stand_ins), *arguments)
-        compiler = queryset.query.get_compiler(queryset.db)
-        sql, params = compiler.as_sql()
+        compiler, sql, params = compiled(queryset)
         slots = {
             index: stand_ins[value]
             for index, value in enumerate(params)

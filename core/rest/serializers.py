@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from rest_framework import serializers
 
+from core.framework import readable_fields
 from core.ordering import BIGINT_MAX
 from core.services import model_update, unique_slug
 
@@ -50,7 +51,7 @@ class DirectReadMixin:
         if names is not None:
             return {name: self.readers[name](instance) for name in names}
         data = {}
-        readable = list(self._readable_fields)
+        readable = readable_fields(self)
         if all(field.field_name in self.readers for field in readable):
             # Every field has a reader: later instances need not build DRF's fields at all.
             DIRECT_READS[type(self)] = [field.field_name for field in readable]

@@ -17,6 +17,8 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
+from core.framework import raw_delete
+
 
 def populated_models(database):
     """Models whose rows only use, never `migrate`, creates (users, history) that hold a row."""
@@ -52,7 +54,7 @@ class Command(BaseCommand):
             with connection.constraint_checks_disabled():
                 # A raw DELETE: no signals, so no deletion history rows are written for seeded rows.
                 for model in {type(row.object) for row in rows}:
-                    model._base_manager.using(database).all()._raw_delete(database)
+                    raw_delete(model._base_manager.using(database).all(), database)
                 for row in rows:
                     try:
                         with transaction.atomic(using=database):
