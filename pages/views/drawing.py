@@ -18,6 +18,8 @@ from core.dates import MONTHS, display
 from ..axis import BAR_LANE_HEIGHT, LANE_HEIGHT, Axis, month_end, month_start
 
 MAX_LANES = 10
+BAR_HEIGHT = 12  # a span's bar, in a lane BAR_LANE_HEIGHT high
+REPORT_HEIGHT = 16  # the tick that marks a span's latest report, a little taller than its bar
 # Up to this many events, each has a mark of its own; beyond it, a mark stands for a month.
 MAX_SINGLES = 300
 # Beyond this many months with events, a mark stands for a year.
@@ -338,7 +340,9 @@ def span_chart(rows, *, also=()):
         "ticks": ticks,
         "grid": grid_svg(ticks, BAR_LANE_HEIGHT),
         "lane_height": BAR_LANE_HEIGHT,
-        "middle": BAR_LANE_HEIGHT // 2,
+        # Where a bar and the mark of its latest report sit in a lane, in pixels.
+        "bar": {"y": BAR_LANE_HEIGHT // 2 - BAR_HEIGHT // 2, "height": BAR_HEIGHT},
+        "report": {"y": BAR_LANE_HEIGHT // 2 - REPORT_HEIGHT // 2, "height": REPORT_HEIGHT},
         # What the legend explains: only what this chart draws.
         "shows": {
             "solid": any(bar["solid"] for bar in bars),
