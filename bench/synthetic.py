@@ -284,6 +284,20 @@ class Generator:
         self.sources = bulk_write(Source, rows, "sources", self.quiet, date_field="published_date")
 
     def make_factions_and_offices(self):
+        memberships, tenures = self.make_memberships(), self.make_tenures()
+        citations = [
+            Citation(
+                source=self.random.choice(self.sources),
+                quote="The appointment was announced.",
+                credibility=2,
+                **{"membership" if isinstance(claim, Membership) else "tenure": claim},
+            )
+            for claim in (*memberships, *tenures)
+        ]
+        bulk_write(Citation, citations, "span citations", self.quiet)
+
+    def make_memberships(self):
+        """Factions, and up to three memberships of each person, some open."""
         factions = [
             Faction(
                 slug=f"faction-{index}", name=f"Circle {index}", orientation=self.random.choice(["", "pro-Russian"])
@@ -305,7 +319,10 @@ class Generator:
                         end_date="" if self.random.random() < 0.3 or "/" in end else end[:7].rstrip("~?"),
                     )
                 )
-        memberships = bulk_write(Membership, memberships, "memberships", self.quiet, date_field="start_date")
+        return bulk_write(Membership, memberships, "memberships", self.quiet, date_field="start_date")
+
+    def make_tenures(self):
+        """Offices of the organisations, each held by one person after another over the years."""
         offices = [
             Office(
                 slug=f"office-{index}",
@@ -334,21 +351,19 @@ class Generator:
                     )
                 )
                 day, previous = end, holder
-        tenures = bulk_write(Tenure, tenures, "tenures", self.quiet, date_field="start_date")
-        citations = [
-            Citation(
-                source=self.random.choice(self.sources),
-                quote="The appointment was announced.",
-                credibility=2,
-                **{"membership" if isinstance(claim, Membership) else "tenure": claim},
-            )
-            for claim in (*memberships, *tenures)
-        ]
-        bulk_write(Citation, citations, "span citations", self.quiet)
+        return bulk_write(Tenure, tenures, "tenures", self.quiet, date_field="start_date")
 
     # -- what happened -----------------------------------------------------------------
 
     def make_events(self):
+        rows, participants = self.event_rows()
+        events = bulk_write(Event, rows, "events", self.quiet, date_field="date")
+        self.link_events(events)
+        self.write_evidence(events, participants)
+        self.events = events
+
+    def event_rows(self):
+        """Unsaved events, a few drafts and retractions among them, and who took part in each."""
         texts = [self.edtf(self.day()) for _ in range(self.event_count)]
         rows = []
         for index, text in enumerate(texts):
@@ -375,7 +390,10 @@ class Generator:
             participants.append(list(chosen.values()))
             first = next(iter(chosen.values()))[0]
             event.title = f"{first.name} {VERBS.get(event.type.slug, event.type.slug.replace('-', ' '))}"[:300]
-        events = bulk_write(Event, rows, "events", self.quiet, date_field="date")
+        return rows, participants
+
+    def link_events(self, events):
+        """A few events as parts of others, and some linked in pairs."""
         # A few events are parts of a larger one (a reshuffle and its appointments).
         children = [event for event in events if self.random.random() < 0.05]
         for child in children:
@@ -393,6 +411,9 @@ class Generator:
             + [through(from_event_id=b, to_event_id=a) for a, b in links if a != b],
             batch_size=BATCH,
         )
+
+    def write_evidence(self, events, participants):
+        """The participations chosen for each event, and one to three citations of each."""
         bulk_write(
             Participation,
             (
@@ -418,7 +439,6 @@ class Generator:
             "citations",
             self.quiet,
         )
-        self.events = events
 
 
 def generate(*, actors, events, seed, quiet=False):
