@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from .framework import set_prefetched
 
+KNOWN_PARAMETER = "known"  # the query parameter that names a past moment, on pages and API lists
+
 
 def as_known(model, when):
     """The rows of `model` as they stood at `when` (an aware datetime): history rows, one per id.

@@ -10,10 +10,9 @@ from rest_framework.exceptions import ValidationError
 
 from actors.models import Actor, Faction, Membership
 from actors.names import query_tokens
-from core.history import as_known, parse_moment
+from core.history import KNOWN_PARAMETER, as_known, parse_moment
 from core.models import Tombstone
 from core.rest.filters import DateWindowForm, SafeIsoDateTimeFilter, SyncFilterSet, partial_date_filter, slugs_filter
-from core.rest.known import KNOWN_PARAMETER
 from core.visibility import sees_unpublished
 
 from .models import Event, EventType, Participation, Source

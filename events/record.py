@@ -14,14 +14,11 @@ import): before that moment it knows nothing, and says so by having no rows.
 from django.db.models import Exists, F, OuterRef
 
 from actors.models import Membership, meets
-from core.history import as_instances, as_known, attach_related, parse_moment
+from core.history import KNOWN_PARAMETER, as_instances, as_known, attach_related, parse_moment
 from core.visibility import sees_unpublished
 
 from .models import Citation, Event, Participation
 from .models.event import event_window
-
-KNOWN_PARAMETER = "known"
-
 
 CAUSE_SLUGS = ("started_by_visible", "ended_by_visible")  # what `Record.with_causes` annotates
 

@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.rest.known import KNOWN_PARAMETER
+from core.history import KNOWN_PARAMETER
 from core.rest.viewsets import ConditionalGetMixin
 from events import api as events_api
 from events.serializers import EventSerializer

@@ -11,9 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-from core.history import as_instances, parse_moment
-
-KNOWN_PARAMETER = "known"
+from core.history import KNOWN_PARAMETER, as_instances, parse_moment
 
 KNOWN_SCHEMA = OpenApiParameter(
     KNOWN_PARAMETER,

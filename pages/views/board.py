@@ -27,8 +27,9 @@ from actors.models import Faction, Membership, Office, Tenure
 from actors.spans import certainty_on
 from core import page_cache
 from core.dates import display
+from core.history import KNOWN_PARAMETER
 from core.text import whole_number
-from events.record import CAUSE_SLUGS, KNOWN_PARAMETER, Record, show_causes
+from events.record import CAUSE_SLUGS, Record, show_causes
 
 from ..forms import day_field
 from .known import known_context, refused_moment

@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from actors.models import LANGUAGE_CHOICES, Actor, Alias, Faction, Identifier, Membership, Office, Tenure
 from core import page_cache
+from core.history import KNOWN_PARAMETER
 from core.visibility import sees_unpublished
 from events.filters import EventFilterSet
 from events.models import Citation, Event, Participation, Source
-from events.record import CAUSE_SLUGS, KNOWN_PARAMETER, Record, show_causes
+from events.record import CAUSE_SLUGS, Record, show_causes
 
 from .drawing import span_chart
 from .known import known_context, refused_moment

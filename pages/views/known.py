@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from actors.models import Membership, Tenure
 from core import page_cache
-from core.history import parse_moment
+from core.history import KNOWN_PARAMETER, parse_moment
 from core.visibility import sees_unpublished
 from events.models import Event
-from events.record import KNOWN_PARAMETER
 
 from ..forms import day_field
 
