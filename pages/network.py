@@ -19,11 +19,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
-from django.urls import reverse
 
 from actors.models import Membership, Tenure
 from actors.spans import certainty_on
 from events.coparticipation import pair_weights
+
+from .addresses import address_prefix
 
 # A year either side of the day: people who met at a congress or stood trial together in the
 # spring are still linked in the autumn, while ties a decade old no longer say who is close now.
@@ -88,7 +89,7 @@ class Addresses:
 
     def __init__(self):
         self.prefix = {
-            kind: reverse(route, args=["-"])[:-2]
+            kind: address_prefix(route)
             for kind, route in (
                 ("actor", "actors:actor-detail"),
                 ("faction", "actors:faction-detail"),

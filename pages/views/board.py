@@ -31,6 +31,7 @@ from core.history import KNOWN_PARAMETER
 from core.text import whole_number
 from events.record import CAUSE_SLUGS, Record, show_causes
 
+from ..addresses import address_prefix
 from ..forms import day_field
 from .known import known_context, refused_moment
 
@@ -118,12 +119,6 @@ def _refused(request, problem):
     return render(request, "pages/board.html", {"form": form}, status=400)
 
 
-def _prefix(name, *args):
-    """The address `name` takes for the slug "-", without that slug: the page adds each row's
-    slug to it as a string, which costs nothing beside a `reverse()` per line."""
-    return reverse(name, args=[*args, "-"])[:-2]
-
-
 def _present(record, kind, day, not_on=None):
     """Spans of `kind` that may be current on `day` in `record`; with `not_on`, only those whose
     actor was not in the same group on that date (who came since, or left after)."""
@@ -196,9 +191,12 @@ class Links:
 
     def __init__(self, kept=""):
         self.kept = kept
-        self.actor = _prefix("actors:actor-detail")
-        self.event = _prefix("events:event-detail")
-        self.groups = {"offices": _prefix("actors:office-detail"), "factions": _prefix("actors:faction-detail")}
+        self.actor = address_prefix("actors:actor-detail")
+        self.event = address_prefix("events:event-detail")
+        self.groups = {
+            "offices": address_prefix("actors:office-detail"),
+            "factions": address_prefix("actors:faction-detail"),
+        }
 
     def lines(self, rows, day, *, cause=None):
         """Set what each line shows: its address, its doubt on `day`, its cause ("start" or "end") if asked."""
@@ -233,7 +231,7 @@ def _by_group(rows, kind, links, more_href):
 
 
 def _group_page(record, day, kind, not_on=None):
-    prefix = _prefix("actors:board-group", day.isoformat(), kind.slug)
+    prefix = address_prefix("actors:board-group", day.isoformat(), kind.slug)
     query = _query({"not_on": not_on.isoformat()} if not_on else {}, record)
     return lambda holder: f"{prefix}{holder.slug}/{query}"
 
