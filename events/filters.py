@@ -98,10 +98,11 @@ class EventFilterSet(SyncFilterSet):
 
     def rows(self, model, queryset):
         """`model`'s rows to match `queryset`'s events against: the live ones, or for the history
-        rows an API list reads with `?known=` (`core.rest.known`), those standing at that moment."""
+        rows a list or page reads with `?known=` (`core.rest.known`, `events.record`), those
+        standing at that moment."""
         if queryset.model is Event:
             return model.objects.all()
-        return as_known(model, parse_moment(self.request.query_params[KNOWN_PARAMETER]))
+        return as_known(model, parse_moment(self.request.GET[KNOWN_PARAMETER]))
 
     def refused_in_the_past(self, queryset, name):
         """A 400 for a filter that reads only today's record, asked of the past."""

@@ -11,14 +11,12 @@ The record a database knows begins when its rows were first written (a fixture l
 import): before that moment it knows nothing, and says so by having no rows.
 """
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 
-from actors.models import Membership, meets
 from core.history import KNOWN_PARAMETER, as_instances, as_known, attach_related, parse_moment
 from core.visibility import sees_unpublished
 
 from .models import Citation, Event, Participation
-from .models.event import event_window
 
 CAUSE_SLUGS = ("started_by_visible", "ended_by_visible")  # what `Record.with_causes` annotates
 
@@ -75,21 +73,9 @@ class Record:
         events = None if self.known is None else self.rows(Event)
         return spans.with_cause_slugs(sees_unpublished=sees_unpublished(user), events=events)
 
-    def recent_events(self, user, filters, limit):
-        """The newest `limit` events `user` may see, as they stood, in which one of the actors of
-        `filters["actor"]` took part, or a member of one of the factions of `filters["faction"]`
-        while a member (the `faction` filter's rule); each with its participants and citations
-        as they stood."""
-        events = self.rows(Event).visible_to(user)
-        if filters.get("actor"):
-            taking_part = self.rows(Participation).filter(actor__slug__in=filters["actor"])
-            events = events.filter(id__in=taking_part.values("event_id"))
-        if filters.get("faction"):
-            in_faction = self.rows(Membership).filter(
-                faction__slug__in=filters["faction"], actor_id=OuterRef("actor_id")
-            )
-            in_faction = in_faction.filter(meets(*event_window(lambda name: OuterRef(OuterRef(name)))))
-            events = events.filter(Exists(self.rows(Participation).filter(Exists(in_faction), event_id=OuterRef("id"))))
+    def newest_events(self, events, limit):
+        """The newest `limit` of `events` (history rows) as events, each with its participants
+        and citations as they stood."""
         newest = events.select_related("type").order_by(F("sort_date").desc(nulls_last=True), F("id").desc())
         events = self.instances(newest[:limit], "type")
         ids = [event.pk for event in events]

@@ -70,11 +70,13 @@ def event_detail(request, slug):
 def recent_events(request, record, **filters):
     """The newest `RECENT` events the reader may see that match the API's `filters` (slug lists),
     with their participants and citations; in the past, as they then stood."""
+    visible = record.rows(Event).visible_to(request.user)
+    # The filters read the participations and memberships of the same record (`EventFilterSet.rows`).
+    matching = EventFilterSet(filters, queryset=visible, request=request).qs
     if record.past:
-        events = record.recent_events(request.user, filters, RECENT)
+        events = record.newest_events(matching, RECENT)
     else:
-        visible = Event.objects.visible_to(request.user)
-        events = list(EventFilterSet(filters, queryset=visible).qs.for_timeline().reverse_chronological()[:RECENT])
+        events = list(matching.for_timeline().reverse_chronological()[:RECENT])
     return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": sees_unpublished(request.user)}
 
 

@@ -258,3 +258,14 @@ def test_a_cause_published_since_is_not_shown_in_the_past(editor):
     client = Client()
     client.force_login(editor)
     assert "Appointment decree" in client.get("/actors/holder/", {"known": before}).content.decode()
+
+
+def test_a_factions_events_in_the_past_are_its_members_events_then():
+    member = MembershipFactory(actor__slug="member", faction__slug="circle", start_date="2010").actor
+    ParticipationFactory(event=EventFactory(title="Known then", date="2016"), actor=member)
+    later = EventFactory(title="Joined later", date="2016")
+    before = moment()
+    ParticipationFactory(event=later, actor=member)
+    then = Client().get("/factions/circle/", {"known": before}).content.decode()
+    assert "Known then" in then and "Joined later" not in then
+    assert "Joined later" in Client().get("/factions/circle/").content.decode()
