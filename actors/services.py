@@ -5,11 +5,10 @@ Keyword-only, atomic, `full_clean()` before each save, the acting user named in 
 Fixture loads never come here: they record what sources say, overlaps and all.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from core.services import model_update, row_error, validated_save
+from core.services import model_update, replace_rows, validated_save
 
 from .models import Alias, Identifier, Tenure
 
@@ -50,31 +49,12 @@ def closed_message(closed):
     return "; ".join(f"Ended {tenure.actor}'s tenure as {tenure.office} on {tenure.end_display}." for tenure in closed)
 
 
-def _replace_rows(*, actor, model, field, key_names, items, user):
-    """Make `actor`'s rows of `model` exactly `items` (dicts), matched by `key_names`; rows that
-    match keep their id and history, others are deleted or created. Returns whether anything changed."""
-    wanted = {tuple(item[name] for name in key_names): (index, item) for index, item in enumerate(items)}
-    changed = False
-    for row in model.objects.filter(actor=actor).order_by("pk"):
-        match = wanted.pop(tuple(getattr(row, name) for name in key_names), None)
-        if match is None:
-            row._history_user = user
-            row.delete()
-            changed = True
-            continue
-        index, item = match
-        changed = bool(_save_row(row, item, user, field, index)) or changed
-    for index, item in sorted(wanted.values(), key=lambda pair: pair[0]):
-        _save_row(model(actor=actor), item, user, field, index)
-        changed = True
-    return changed
-
-
-def _save_row(row, data, user, field, index):
-    try:
-        return model_update(instance=row, data=data, user=user)
-    except ValidationError as error:
-        raise row_error(field, index, error) from error
+def _replace_nested(actor, model, field, key_names, items, user):
+    """Make `actor`'s rows of `model` exactly `items` (dicts), matched by `key_names`."""
+    rows = model.objects.filter(actor=actor).order_by("pk")
+    replace_rows(
+        rows=rows, make_row=lambda: model(actor=actor), items=items, key_names=key_names, field=field, user=user
+    )
 
 
 @transaction.atomic
@@ -85,14 +65,7 @@ def actor_save(*, actor, user, data, aliases=None, identifiers=None):
     A row that the data leaves as it is stored is not written (`model_update`)."""
     model_update(instance=actor, data=data, user=user)
     if aliases is not None:
-        _replace_rows(actor=actor, model=Alias, field="aliases", key_names=("name", "lang"), items=aliases, user=user)
+        _replace_nested(actor, Alias, "aliases", ("name", "lang"), aliases, user)
     if identifiers is not None:
-        _replace_rows(
-            actor=actor,
-            model=Identifier,
-            field="identifiers",
-            key_names=("scheme", "identifier"),
-            items=identifiers,
-            user=user,
-        )
+        _replace_nested(actor, Identifier, "identifiers", ("scheme", "identifier"), identifiers, user)
     return actor

@@ -16,7 +16,7 @@ import copy
 from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from .models import Tombstone
@@ -102,6 +102,59 @@ def model_update(*, instance, data, user, exclude=None):
     if changed:
         validated_save(instance, user, exclude=exclude)
     return changed
+
+
+def _item_key(item, names):
+    return tuple(item[name].pk if isinstance(item[name], models.Model) else item[name] for name in names)
+
+
+def _row_key(row, names):
+    return tuple(getattr(row, row._meta.get_field(name).attname) for name in names)
+
+
+def match_rows(rows, items, key_names, editable=None):
+    """Match a record's nested `rows` (an event's citations, an actor's aliases) to the `items`
+    (dicts) that replace them, by the fields `key_names` (a related row given as a model counts
+    by its id): the rows to drop, each kept row with its item's `editable` values (all of the
+    item's by default), and the items to add, each with its row number, in order."""
+    wanted = {}
+    for index, item in enumerate(items):
+        wanted.setdefault(_item_key(item, key_names), (index, item))
+    dropped, kept = [], []
+    for row in rows:
+        match = wanted.pop(_row_key(row, key_names), None)
+        if match is None:
+            dropped.append(row)
+        else:
+            index, item = match
+            names = item if editable is None else editable
+            kept.append((index, row, {name: item[name] for name in names if name in item}))
+    return dropped, kept, sorted(wanted.values(), key=lambda pair: pair[0])
+
+
+def replace_rows(*, rows, make_row, items, key_names, field, user, editable=None):
+    """Make a record's nested `rows` exactly `items` (see `match_rows`), writing only what
+    differs: unmatched rows are deleted, matched ones keep their id and history and change only
+    where their values do (`model_update`), new ones are made by `make_row()`. An invalid item is
+    a ValidationError naming the list `field` and its row. Returns whether anything changed."""
+    dropped, kept, added = match_rows(rows, items, key_names, editable)
+    for row in dropped:
+        row._history_user = user
+        row.delete()
+    changed = bool(dropped)
+    for index, row, values in kept:
+        changed = bool(_save_item(field, index, row, values, user)) or changed
+    for index, item in added:
+        _save_item(field, index, make_row(), item, user)
+        changed = True
+    return changed
+
+
+def _save_item(field, index, row, values, user):
+    try:
+        return model_update(instance=row, data=values, user=user)
+    except ValidationError as error:
+        raise row_error(field, index, error) from error
 
 
 def tombstone_record(*, kind, key, reason, public=True, replaced_by=""):

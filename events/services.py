@@ -9,14 +9,15 @@ record leaves what some reader can see. The publishing rule lives here once:
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from actors.models import Actor, Alias, Identifier, Membership, Office, Tenure
 from core.models import Tombstone
 from core.services import (
     field_changes,
+    match_rows,
     model_update,
-    row_error,
+    replace_rows,
     tombstone_if_renamed,
     tombstone_record,
     unique_slug,
@@ -78,57 +79,23 @@ PARTICIPANT_KEY, PARTICIPANT_EDITABLE = ("actor", "role"), ("note",)
 CITATION_KEY, CITATION_EDITABLE = ("source", "quote"), ("credibility", "locator", "note")
 
 
-def _item_key(item, names):
-    return tuple(item[name].pk if isinstance(item[name], Model) else item[name] for name in names)
-
-
-def _row_key(row, names):
-    return tuple(getattr(row, row._meta.get_field(name).attname) for name in names)
-
-
-def _match_rows(rows, items, key_names, editable):
-    """Match an event's `rows` to the `items` (dicts) that replace them: the rows to drop, each
-    kept row with its item's `editable` values, and the items to add with their row numbers."""
-    wanted = {}
-    for index, item in enumerate(items):
-        wanted.setdefault(_item_key(item, key_names), (index, item))
-    dropped, kept = [], []
-    for row in rows:
-        match = wanted.pop(_row_key(row, key_names), None)
-        if match is None:
-            dropped.append(row)
-        else:
-            index, item = match
-            kept.append((index, row, {name: item[name] for name in editable if name in item}))
-    return dropped, kept, sorted(wanted.values(), key=lambda pair: pair[0])
-
-
 def _rows_differ(rows, items, key_names, editable):
     """Whether making `rows` exactly `items` would write anything."""
-    dropped, kept, added = _match_rows(rows, items, key_names, editable)
+    dropped, kept, added = match_rows(rows, items, key_names, editable)
     return bool(dropped or added or any(field_changes(row, values) for _, row, values in kept))
 
 
 def _replace_rows(event, model, field, items, user, key_names, editable):
     """Make the event's rows of `model` exactly `items`, writing only what differs."""
-    rows = model.objects.filter(event=event).order_by("pk")
-    dropped, kept, added = _match_rows(rows, items, key_names, editable)
-    for row in dropped:
-        row._history_user = user
-        row.delete()
-    for index, row, values in kept:
-        _save_row(field, index, row, values, user)
-    for index, item in added:
-        _save_row(
-            field, index, model(event=event), {name: value for name, value in item.items() if name != "event"}, user
-        )
-
-
-def _save_row(field, index, row, values, user):
-    try:
-        model_update(instance=row, data=values, user=user)
-    except ValidationError as error:
-        raise row_error(field, index, error) from error
+    replace_rows(
+        rows=model.objects.filter(event=event).order_by("pk"),
+        make_row=lambda: model(event=event),
+        items=[{name: value for name, value in item.items() if name != "event"} for item in items],
+        key_names=key_names,
+        editable=editable,
+        field=field,
+        user=user,
+    )
 
 
 def _replace_participants(event, participants, user):
