@@ -7,7 +7,7 @@ from core.rest.known import KNOWN_SCHEMA, KnownListMixin
 from core.rest.viewsets import ResourceViewSet
 
 from .filters import ActorFilterSet, FactionFilterSet, MembershipFilterSet, OfficeFilterSet, TenureFilterSet
-from .models import SPAN_CAUSES, Actor, Faction, Office
+from .models import SPAN_CAUSES, Actor, Faction, Office, with_api_rows
 from .serializers import ActorSerializer, FactionSerializer, MembershipSerializer, OfficeSerializer, TenureSerializer
 
 
@@ -27,7 +27,7 @@ class ActorViewSet(ResourceViewSet):
     keyset_ordering = keyset(Key("sort_name"), Key("name"))
 
     def get_queryset(self):
-        return Actor.objects.for_detail(self.request.user)
+        return with_api_rows(Actor.objects.all(), self.request.user)
 
 
 AT_PARAMETER = OpenApiParameter(

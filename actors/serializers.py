@@ -103,7 +103,7 @@ class ActorTenureSerializer(serializers.ModelSerializer):
 class ActorSerializer(DirectReadMixin, ValidatedModelSerializer):
     """A person or organisation, with their names, identifiers, factions and offices.
 
-    Read straight off the rows `Actor.objects.for_detail()` attached (`DirectReadMixin`; the
+    Read straight off the rows `actors.models.with_api_rows()` attached (`DirectReadMixin`; the
     nested serializers still give the schema, and the visibility of a span's events comes from
     `SpanQuerySet.with_visible_causes`); a test checks the JSON equals DRF's own walk
     (tests/api/test_representation.py).
