@@ -99,19 +99,28 @@ class ParticipantRoleFactory(DjangoModelFactory):
 class EventFactory(DjangoModelFactory):
     class Meta:
         model = Event
+        skip_postgeneration_save = True
 
     title: str = factory.Sequence(lambda n: f"Event {n}")
     slug: str = factory.Sequence(lambda n: f"event-{n}")
     type = factory.SubFactory(EventTypeFactory)
     date: str = "2017-08"
-    status: str = Event.Status.PUBLISHED
+    # A draft: the domain publishes an event only with a source, so a published one comes
+    # with its citation (`published=True`), or from `CitationFactory`, which cites it.
+    status: str = Event.Status.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            status=Event.Status.PUBLISHED,
+            citation=factory.RelatedFactory("tests.factories.CitationFactory", factory_related_name="event"),
+        )
 
 
 class ParticipationFactory(DjangoModelFactory):
     class Meta:
         model = Participation
 
-    event = factory.SubFactory(EventFactory)
+    event = factory.SubFactory(EventFactory, published=True)
     actor = factory.SubFactory(ActorFactory)
     role = factory.SubFactory(ParticipantRoleFactory)
 
@@ -132,7 +141,8 @@ class CitationFactory(DjangoModelFactory):
         model = Citation
 
     source = factory.SubFactory(SourceFactory)
-    event = factory.SubFactory(EventFactory)
+    # Published, and cited by this very row: the event the citation makes publishable.
+    event = factory.SubFactory(EventFactory, status=Event.Status.PUBLISHED)
     quote: str = factory.Sequence(lambda n: f"Quoted words number {n}.")
     credibility: int = 2
 

@@ -41,7 +41,7 @@ def test_a_queryset_makes_its_rows_with_the_iterable_given_and_knows_its_chunks(
 
 
 def test_compiled_sql_runs_again_and_its_rows_convert_as_the_queryset_gives_them():
-    EventFactory(date="2017-08-15")
+    EventFactory(date="2017-08-15", published=True)
     queryset = Event.objects.values_list("date_start", "slug")
     compiler, sql, params = framework.compiled(queryset)
     with connections[compiler.using].cursor() as cursor:
@@ -79,7 +79,7 @@ def test_a_raw_delete_sends_no_signals_so_writes_no_history():
 
 
 def test_rows_set_as_prefetched_answer_all_without_a_query():
-    event = EventFactory()
+    event = EventFactory(published=True)
     participation = ParticipationFactory(event=event)
     fresh = Event.objects.get(pk=event.pk)
     framework.set_prefetched(fresh, "participations", [participation])

@@ -63,7 +63,7 @@ def test_span_overlapping_its_own_year_is_allowed():
 
 
 def test_event_date_bounds_follow_the_edtf_text():
-    event = EventFactory(date="2016-09~")
+    event = EventFactory(date="2016-09~", published=True)
     assert (str(event.date_start), str(event.date_end)) == ("2016-09-01", "2016-09-30")
     event.date = "2017-06/2017-08"
     event.save()
@@ -73,7 +73,7 @@ def test_event_date_bounds_follow_the_edtf_text():
 
 @pytest.mark.parametrize("text", ["next tuesday", "2017-02-30", "2017-13"])
 def test_event_with_invalid_date_is_a_validation_error_on_date(text):
-    event = EventFactory.build(type=EventFactory().type, date=text)
+    event = EventFactory.build(type=EventFactory(published=True).type, date=text)
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "date" in error.value.message_dict
@@ -81,20 +81,20 @@ def test_event_with_invalid_date_is_a_validation_error_on_date(text):
 
 
 def test_event_needs_a_date():
-    event = EventFactory.build(type=EventFactory().type, date="")
+    event = EventFactory.build(type=EventFactory(published=True).type, date="")
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "date" in error.value.message_dict
 
 
 def test_event_end_before_start_is_refused_by_the_database():
-    event = EventFactory()
+    event = EventFactory(published=True)
     assert_refused_by_database(lambda: Event.objects.filter(pk=event.pk).update(date_end="2000-01-01"))
 
 
 def test_event_cannot_be_a_part_of_its_own_part():
-    reshuffle = EventFactory()
-    appointment = EventFactory(parent=reshuffle)
+    reshuffle = EventFactory(published=True)
+    appointment = EventFactory(parent=reshuffle, published=True)
     reshuffle.parent = appointment
     with pytest.raises(ValidationError) as error:
         reshuffle.full_clean()
@@ -102,7 +102,7 @@ def test_event_cannot_be_a_part_of_its_own_part():
 
 
 def test_event_cannot_be_its_own_parent():
-    event = EventFactory()
+    event = EventFactory(published=True)
     event.parent = event
     with pytest.raises(ValidationError):
         event.full_clean()
@@ -115,7 +115,7 @@ def test_event_cannot_be_its_own_parent():
         lambda: ActorFactory(slug=ActorFactory().slug),
         lambda: FactionFactory(slug=FactionFactory().slug),
         lambda: OfficeFactory(slug=OfficeFactory().slug),
-        lambda: EventFactory(slug=EventFactory().slug),
+        lambda: EventFactory(slug=EventFactory().slug, published=True),
         lambda: SourceFactory(slug=SourceFactory().slug),
     ],
 )

@@ -34,7 +34,7 @@ def fetch(client, path, **headers):
     ],
 )
 def test_a_second_anonymous_request_is_answered_without_the_database(path):
-    EventFactory(slug="cached-event", title="Cached event")
+    EventFactory(slug="cached-event", title="Cached event", published=True)
     client = Client()
 
     first, first_queries = fetch(client, path)
@@ -48,19 +48,19 @@ def test_a_second_anonymous_request_is_answered_without_the_database(path):
 
 
 def test_a_published_event_shows_at_once():
-    EventFactory(title="Earlier event")
+    EventFactory(title="Earlier event", published=True)
     client = Client()
     assert b"Later event" not in client.get("/").content
     assert b"Later event" not in client.get("/api/v1/events/").content
 
-    EventFactory(title="Later event")
+    EventFactory(title="Later event", published=True)
 
     assert b"Later event" in client.get("/").content
     assert b"Later event" in client.get("/api/v1/events/").content
 
 
 def test_publishing_a_draft_and_changing_an_actor_renew_the_pages(admin_user):
-    draft = EventFactory(title="Quiet draft", status=Event.Status.DRAFT)
+    draft = EventFactory(title="Quiet draft")
     actor = ActorFactory(name="Old Name")
     client = Client()
     client.get("/"), client.get(f"/actors/{actor.slug}/")
@@ -84,7 +84,7 @@ def test_a_curators_draft_keeps_the_readers_pages(admin_user):
 
 
 def test_a_draft_that_is_published_then_returned_to_draft_renews_the_pages_both_times(admin_user):
-    event = EventFactory(status=Event.Status.PUBLISHED)
+    event = EventFactory(published=True)
     before = page_cache.generation()
 
     event.status = Event.Status.DRAFT
@@ -105,7 +105,7 @@ def test_the_generation_is_renewed_again_when_the_write_commits(django_capture_o
 
 
 def test_signed_in_readers_never_get_the_kept_page(admin_user):
-    EventFactory(title="Hidden draft", status=Event.Status.DRAFT)
+    EventFactory(title="Hidden draft")
     anonymous, staff = Client(), Client()
     staff.force_login(admin_user)
 
@@ -121,7 +121,7 @@ def test_signed_in_readers_never_get_the_kept_page(admin_user):
 def test_token_requests_are_never_answered_from_the_cache(curator):
     from rest_framework.authtoken.models import Token
 
-    EventFactory(title="Hidden draft", status=Event.Status.DRAFT)
+    EventFactory(title="Hidden draft")
     Client().get("/api/v1/events/")
     token = Token.objects.create(user=curator)
 
@@ -134,7 +134,7 @@ def test_token_requests_are_never_answered_from_the_cache(curator):
 def test_a_client_authenticated_without_a_header_is_never_answered_from_the_cache(admin_user):
     from rest_framework.test import APIClient
 
-    EventFactory(title="Hidden draft", status=Event.Status.DRAFT)
+    EventFactory(title="Hidden draft")
     Client().get("/api/v1/events/")
     client = APIClient()
     client.force_authenticate(admin_user)
@@ -152,7 +152,7 @@ def test_the_throttle_counts_answers_from_the_cache(monkeypatch):
 
 
 def test_answers_vary_by_format():
-    EventFactory()
+    EventFactory(published=True)
     client = Client()
 
     json_answer = client.get("/api/v1/events/", HTTP_ACCEPT="application/json")
@@ -163,7 +163,7 @@ def test_answers_vary_by_format():
 
 
 def test_a_kept_api_answer_still_says_not_modified_to_a_current_copy():
-    EventFactory()
+    EventFactory(published=True)
     client = Client()
     etag = client.get("/api/v1/events/")["ETag"]
 
@@ -174,7 +174,7 @@ def test_a_kept_api_answer_still_says_not_modified_to_a_current_copy():
 
 
 def test_errors_are_not_kept():
-    EventFactory(slug="late-event", status=Event.Status.DRAFT)
+    EventFactory(slug="late-event")
     client = Client()
     assert client.get("/events/late-event/").status_code == 404
 
@@ -222,7 +222,7 @@ def test_an_import_renews_the_pages_when_it_brings_a_published_event(admin_user,
 
 def test_turned_off_with_zero_seconds(settings):
     settings.PAGE_CACHE_SECONDS = 0
-    EventFactory()
+    EventFactory(published=True)
     client = Client()
     client.get("/")
 

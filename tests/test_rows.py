@@ -56,7 +56,7 @@ def test_dates_and_values_are_converted_as_the_orm_converts_them():
 
 
 def test_each_variant_has_its_own_sql():
-    cause = EventFactory(status="draft")
+    cause = EventFactory()
     membership = MembershipFactory(started_by=cause)
 
     def causes(ids, sees_unpublished):

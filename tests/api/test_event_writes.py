@@ -54,7 +54,7 @@ def event_body(source, **changes):
     ],
 )
 def test_anonymous_writes_are_refused_and_change_nothing(method, path):
-    EventFactory(slug="e")
+    EventFactory(slug="e", published=True)
     ActorFactory(slug="a")
 
     response = getattr(anonymous_client(), method)(path, {"title": "x", "name": "x"}, format="json")
@@ -143,7 +143,7 @@ def test_curator_without_publish_permission_creates_drafts_but_cannot_publish(cu
 
 
 def test_curator_may_fix_a_typo_in_a_published_event_but_not_change_its_status(curator):
-    EventFactory(slug="e", title="Masimov arested")
+    EventFactory(slug="e", title="Masimov arested", published=True)
     client = token_client(curator)
 
     fixed = client.patch("/api/v1/events/e/", {"title": "Masimov arrested"}, format="json")
@@ -156,8 +156,8 @@ def test_curator_may_fix_a_typo_in_a_published_event_but_not_change_its_status(c
 
 
 def test_curator_cannot_delete_a_published_event_but_may_delete_a_draft(curator):
-    EventFactory(slug="public")
-    EventFactory(slug="draft", status=Event.Status.DRAFT)
+    EventFactory(slug="public", published=True)
+    EventFactory(slug="draft")
     client = token_client(curator)
 
     assert client.delete("/api/v1/events/public/").status_code == 403
@@ -184,7 +184,7 @@ def test_publishing_without_a_citation_is_a_400_and_creates_nothing(editor, voca
 
 
 def test_removing_the_last_citation_of_a_published_event_is_a_400(editor):
-    CitationFactory(event=EventFactory(slug="e"))
+    CitationFactory(event=EventFactory(slug="e", status="published"))
 
     response = token_client(editor).patch("/api/v1/events/e/", {"citations": []}, format="json")
 
@@ -251,7 +251,7 @@ def test_invalid_rows_are_400s_and_leave_nothing_behind(curator, vocabulary, cha
 
 
 def test_taken_slug_is_a_400(curator, vocabulary):
-    EventFactory(slug="taken")
+    EventFactory(slug="taken", published=True)
 
     response = token_client(curator).post("/api/v1/events/", event_body(vocabulary, slug="taken"), format="json")
 
@@ -260,8 +260,8 @@ def test_taken_slug_is_a_400(curator, vocabulary):
 
 
 def test_event_cannot_become_part_of_its_own_part(curator):
-    parent = EventFactory(slug="parent")
-    EventFactory(slug="child", parent=parent)
+    parent = EventFactory(slug="parent", published=True)
+    EventFactory(slug="child", parent=parent, published=True)
 
     response = token_client(curator).patch("/api/v1/events/parent/", {"parent": "child"}, format="json")
 
@@ -281,7 +281,7 @@ def test_body_that_is_not_json_is_refused_with_json(curator):
 
 
 def test_patch_replaces_the_participants_and_keeps_unchanged_rows(curator):
-    event = EventFactory(slug="e")
+    event = EventFactory(slug="e", published=True)
     kept = ParticipationFactory(event=event, actor=ActorFactory(slug="kept"))
     ParticipationFactory(event=event, actor=ActorFactory(slug="dropped"))
     ActorFactory(slug="added")
@@ -298,7 +298,7 @@ def test_patch_replaces_the_participants_and_keeps_unchanged_rows(curator):
 
 
 def test_put_with_the_current_etag_succeeds_and_answers_a_new_etag(curator):
-    EventFactory(slug="e", title="Old")
+    EventFactory(slug="e", title="Old", published=True)
     client = token_client(curator)
     read = client.get("/api/v1/events/e/")
     body = {key: value for key, value in read.json().items() if key not in ("participants", "citations")}
@@ -312,7 +312,7 @@ def test_put_with_the_current_etag_succeeds_and_answers_a_new_etag(curator):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_stale_if_match_is_a_412_and_changes_nothing(curator, method):
-    EventFactory(slug="e", title="Old", status=Event.Status.DRAFT)
+    EventFactory(slug="e", title="Old")
     client = token_client(curator)
     stale = client.get("/api/v1/events/e/")["ETag"]
     client.patch("/api/v1/events/e/", {"summary": "A colleague's edit."}, format="json")

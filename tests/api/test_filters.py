@@ -30,9 +30,9 @@ def slugs(path):
 
 
 def test_month_event_is_found_by_a_window_of_days_inside_it():
-    EventFactory(slug="august-2017", date="2017-08")
-    EventFactory(slug="july-2017", date="2017-07-31")
-    EventFactory(slug="september-2017", date="2017-09-01")
+    EventFactory(slug="august-2017", date="2017-08", published=True)
+    EventFactory(slug="july-2017", date="2017-07-31", published=True)
+    EventFactory(slug="september-2017", date="2017-09-01", published=True)
 
     assert slugs("/api/v1/events/?date_after=2017-08-01&date_before=2017-08-31") == ["august-2017"]
 
@@ -48,18 +48,18 @@ def test_month_event_is_found_by_a_window_of_days_inside_it():
     ],
 )
 def test_date_filters_match_events_whose_range_overlaps_the_window(query, expected):
-    EventFactory(slug="year-2016", date="2016")
-    EventFactory(slug="august-2017", date="2017-08")
-    EventFactory(slug="year-2018", date="2018")
-    EventFactory(slug="span", date="2017-06/2018-03")
+    EventFactory(slug="year-2016", date="2016", published=True)
+    EventFactory(slug="august-2017", date="2017-08", published=True)
+    EventFactory(slug="year-2018", date="2018", published=True)
+    EventFactory(slug="span", date="2017-06/2018-03", published=True)
 
     assert sorted(slugs(f"/api/v1/events/?{query}")) == sorted(expected)
 
 
 def test_type_filter_repeated_ors_its_values():
-    EventFactory(slug="an-arrest", type=EventTypeFactory(slug="arrest"))
-    EventFactory(slug="a-trial", type=EventTypeFactory(slug="trial"))
-    EventFactory(slug="a-decree", type=EventTypeFactory(slug="decree"))
+    EventFactory(slug="an-arrest", type=EventTypeFactory(slug="arrest"), published=True)
+    EventFactory(slug="a-trial", type=EventTypeFactory(slug="trial"), published=True)
+    EventFactory(slug="a-decree", type=EventTypeFactory(slug="decree"), published=True)
 
     assert slugs("/api/v1/events/?type=arrest") == ["an-arrest"]
     assert sorted(slugs("/api/v1/events/?type=arrest&type=trial")) == ["a-trial", "an-arrest"]
@@ -70,11 +70,11 @@ def test_type_filter_repeated_ors_its_values():
 
 def test_actor_filter_repeated_ors_its_values_without_duplicates():
     masimov, nazarbayev = ActorFactory(slug="masimov"), ActorFactory(slug="nazarbayev")
-    both = EventFactory(slug="both")
+    both = EventFactory(slug="both", published=True)
     ParticipationFactory(event=both, actor=masimov)
     ParticipationFactory(event=both, actor=nazarbayev)
-    ParticipationFactory(event=EventFactory(slug="masimov-only"), actor=masimov)
-    ParticipationFactory(event=EventFactory(slug="nobody-we-ask"))
+    ParticipationFactory(event=EventFactory(slug="masimov-only", published=True), actor=masimov)
+    ParticipationFactory(event=EventFactory(slug="nobody-we-ask", published=True))
 
     assert sorted(slugs("/api/v1/events/?actor=masimov")) == ["both", "masimov-only"]
     assert sorted(slugs("/api/v1/events/?actor=masimov&actor=nazarbayev")) == ["both", "masimov-only"]
@@ -83,10 +83,10 @@ def test_actor_filter_repeated_ors_its_values_without_duplicates():
 def test_faction_filter_finds_events_of_members_while_they_were_members():
     member = ActorFactory(slug="member")
     MembershipFactory(actor=member, faction=FactionFactory(slug="old-guard"), start_date="2016", end_date="2019")
-    ParticipationFactory(event=EventFactory(slug="before-joining", date="2014"), actor=member)
-    ParticipationFactory(event=EventFactory(slug="while-member", date="2017-08"), actor=member)
-    ParticipationFactory(event=EventFactory(slug="undated-end", date="2018/"), actor=member)
-    ParticipationFactory(event=EventFactory(slug="outsider-event", date="2017"))
+    ParticipationFactory(event=EventFactory(slug="before-joining", date="2014", published=True), actor=member)
+    ParticipationFactory(event=EventFactory(slug="while-member", date="2017-08", published=True), actor=member)
+    ParticipationFactory(event=EventFactory(slug="undated-end", date="2018/", published=True), actor=member)
+    ParticipationFactory(event=EventFactory(slug="outsider-event", date="2017", published=True))
 
     assert sorted(slugs("/api/v1/events/?faction=old-guard")) == ["undated-end", "while-member"]
 
@@ -95,8 +95,8 @@ def test_faction_filter_repeated_ors_its_values():
     first, second = ActorFactory(slug="a"), ActorFactory(slug="b")
     MembershipFactory(actor=first, faction=FactionFactory(slug="one"))
     MembershipFactory(actor=second, faction=FactionFactory(slug="two"))
-    ParticipationFactory(event=EventFactory(slug="of-a"), actor=first)
-    ParticipationFactory(event=EventFactory(slug="of-b"), actor=second)
+    ParticipationFactory(event=EventFactory(slug="of-a", published=True), actor=first)
+    ParticipationFactory(event=EventFactory(slug="of-b", published=True), actor=second)
 
     assert slugs("/api/v1/events/?faction=one") == ["of-a"]
     assert sorted(slugs("/api/v1/events/?faction=one&faction=two")) == ["of-a", "of-b"]
@@ -105,9 +105,11 @@ def test_faction_filter_repeated_ors_its_values():
 def test_text_search_covers_title_summary_and_participant_names_in_any_spelling():
     nazarbayev = ActorFactory(slug="nazarbayev", name="Nursultan Nazarbayev")
     AliasFactory(actor=nazarbayev, name="Назарбаев", lang="ru")
-    ParticipationFactory(event=EventFactory(slug="resignation", title="President resigns"), actor=nazarbayev)
-    EventFactory(slug="by-title", title="Masimov arrested")
-    EventFactory(slug="by-summary", title="A decree", summary="Signed in Akorda.")
+    ParticipationFactory(
+        event=EventFactory(slug="resignation", title="President resigns", published=True), actor=nazarbayev
+    )
+    EventFactory(slug="by-title", title="Masimov arrested", published=True)
+    EventFactory(slug="by-summary", title="A decree", summary="Signed in Akorda.", published=True)
 
     assert slugs("/api/v1/events/?q=Nazarbaev") == ["resignation"]
     assert slugs("/api/v1/events/?q=Назарбаев") == ["resignation"]
@@ -117,8 +119,8 @@ def test_text_search_covers_title_summary_and_participant_names_in_any_spelling(
 
 
 def test_ordering_newest_first():
-    EventFactory(slug="old", date="2001")
-    EventFactory(slug="new", date="2020")
+    EventFactory(slug="old", date="2001", published=True)
+    EventFactory(slug="new", date="2020", published=True)
 
     assert slugs("/api/v1/events/?ordering=-date") == ["new", "old"]
     assert slugs("/api/v1/events/?ordering=date") == ["old", "new"]
@@ -178,8 +180,8 @@ def test_cursor_with_an_id_beyond_64_bits_is_a_400_not_a_crash():
 
 
 def test_event_filterset_works_on_a_plain_queryset_and_querydict():
-    EventFactory(slug="arrest-2017", date="2017-08", type=EventTypeFactory(slug="arrest"))
-    EventFactory(slug="decree-2017", date="2017-08", type=EventTypeFactory(slug="decree"))
+    EventFactory(slug="arrest-2017", date="2017-08", type=EventTypeFactory(slug="arrest"), published=True)
+    EventFactory(slug="decree-2017", date="2017-08", type=EventTypeFactory(slug="decree"), published=True)
 
     filterset = EventFilterSet(QueryDict("type=arrest&date_after=2017"), queryset=Event.objects.all())
 
@@ -189,6 +191,6 @@ def test_event_filterset_works_on_a_plain_queryset_and_querydict():
 
 
 def test_updated_since_with_an_offset_postgresql_refuses_is_read_in_utc():
-    EventFactory(slug="e")
+    EventFactory(slug="e", published=True)
 
     assert slugs("/api/v1/events/?updated_since=2000-07-10T05:51:54%2B19:01") == ["e"]

@@ -24,7 +24,7 @@ def walk(client, url):
 
 def test_paging_with_page_size_two_visits_every_event_exactly_once_in_date_order():
     for number, date in enumerate(DATES):
-        EventFactory(slug=f"e{number}", date=date)
+        EventFactory(slug=f"e{number}", date=date, published=True)
 
     pages = walk(anonymous_client(), "/api/v1/events/?page_size=2")
     visited = [slug for page in pages for slug in page]
@@ -38,7 +38,7 @@ def test_paging_with_page_size_two_visits_every_event_exactly_once_in_date_order
 @pytest.mark.parametrize("ordering", ["date", "-date"])
 def test_events_inserted_mid_walk_do_not_make_the_walk_skip_or_repeat(ordering):
     for number, date in enumerate(DATES):
-        EventFactory(slug=f"e{number}", date=date)
+        EventFactory(slug=f"e{number}", date=date, published=True)
     client = anonymous_client()
     url = f"/api/v1/events/?page_size=2&ordering={ordering}"
     visited = []
@@ -50,7 +50,7 @@ def test_events_inserted_mid_walk_do_not_make_the_walk_skip_or_repeat(ordering):
         if inserted < 3:
             # Same dates as rows already seen and rows still ahead, plus a new earliest one.
             for date in ("2017-08", "2016", "/2014"):
-                EventFactory(slug=f"new-{inserted}-{date.strip('/')}", date=date)
+                EventFactory(slug=f"new-{inserted}-{date.strip('/')}", date=date, published=True)
             inserted += 1
 
     originals = [slug for slug in visited if not slug.startswith("new-")]
@@ -60,7 +60,7 @@ def test_events_inserted_mid_walk_do_not_make_the_walk_skip_or_repeat(ordering):
 
 def test_newest_first_paging_reverses_the_order():
     for number, date in enumerate(DATES):
-        EventFactory(slug=f"e{number}", date=date)
+        EventFactory(slug=f"e{number}", date=date, published=True)
     client = anonymous_client()
 
     oldest_first = [slug for page in walk(client, "/api/v1/events/?page_size=3") for slug in page]
@@ -87,7 +87,7 @@ def test_every_list_pages_by_cursor_through_ties(path, factory, field):
 
 
 def test_lists_answer_next_and_results_without_a_count():
-    EventFactory()
+    EventFactory(published=True)
 
     body = anonymous_client().get("/api/v1/events/").json()
 
@@ -101,7 +101,7 @@ def test_rows_without_a_sort_date_come_last_once_each_in_both_directions(orderin
     from events.models import Event
 
     for number, date in enumerate(DATES):
-        EventFactory(slug=f"e{number}", date=date)
+        EventFactory(slug=f"e{number}", date=date, published=True)
     # No valid date leaves the sort date empty; older rows might, and paging must still reach them.
     Event.objects.filter(slug__in=["e1", "e7"]).update(sort_date=None)
 

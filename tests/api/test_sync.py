@@ -1,12 +1,12 @@
 """Staying in sync: `updated_since` on every list, and tombstones for what left."""
 
 import datetime
+import functools
 
 import pytest
 from django.utils import timezone
 
 from core.models import Tombstone
-from events.models import Event
 from tests.api.clients import anonymous_client, token_client
 from tests.factories import (
     ActorFactory,
@@ -43,7 +43,7 @@ def after(cutoff):
 @pytest.mark.parametrize(
     ("path", "factory"),
     [
-        ("/api/v1/events/", EventFactory),
+        ("/api/v1/events/", functools.partial(EventFactory, published=True)),
         ("/api/v1/actors/", ActorFactory),
         ("/api/v1/factions/", FactionFactory),
         ("/api/v1/offices/", OfficeFactory),
@@ -63,11 +63,11 @@ def test_updated_since_lists_only_what_changed(path, factory):
 
 
 def test_event_counts_as_changed_when_a_participant_or_citation_changes_or_goes():
-    quiet = EventFactory(slug="quiet")
-    lost_participant = ParticipationFactory(event=EventFactory(slug="lost-participant"))
-    renamed_actor = ParticipationFactory(event=EventFactory(slug="renamed-actor"))
-    retitled_source = CitationFactory(event=EventFactory(slug="retitled-source"))
-    new_citation_event = EventFactory(slug="new-citation")
+    quiet = EventFactory(slug="quiet", published=True)
+    lost_participant = ParticipationFactory(event=EventFactory(slug="lost-participant", published=True))
+    renamed_actor = ParticipationFactory(event=EventFactory(slug="renamed-actor", published=True))
+    retitled_source = CitationFactory(event=EventFactory(slug="retitled-source", status="published"))
+    new_citation_event = EventFactory(slug="new-citation", status="published")
     cutoff = timezone.now()
     after(cutoff)
 
@@ -120,8 +120,8 @@ def test_faction_and_office_count_as_changed_when_their_members_or_holders_chang
 
 
 def test_tombstones_record_deletions_through_the_api(editor):
-    EventFactory(slug="gone-event")
-    EventFactory(slug="gone-draft", status=Event.Status.DRAFT)
+    EventFactory(slug="gone-event", published=True)
+    EventFactory(slug="gone-draft")
     ActorFactory(slug="gone-actor")
     source = SourceFactory()
     client = token_client(editor)
@@ -141,8 +141,8 @@ def test_tombstones_record_deletions_through_the_api(editor):
 
 
 def test_retracting_or_unpublishing_leaves_a_tombstone_for_anonymous_readers_only(editor):
-    CitationFactory(event=EventFactory(slug="retracted"))
-    CitationFactory(event=EventFactory(slug="unpublished"))
+    CitationFactory(event=EventFactory(slug="retracted", status="published"))
+    CitationFactory(event=EventFactory(slug="unpublished", status="published"))
     client = token_client(editor)
     cutoff = timezone.now()
     after(cutoff)
@@ -165,7 +165,7 @@ def test_retracting_or_unpublishing_leaves_a_tombstone_for_anonymous_readers_onl
 
 
 def test_renaming_a_slug_leaves_a_tombstone_pointing_to_the_new_one(editor):
-    EventFactory(slug="old-slug")
+    EventFactory(slug="old-slug", published=True)
     ActorFactory(slug="old-actor")
     client = token_client(editor)
 
@@ -182,7 +182,7 @@ def test_renaming_a_slug_leaves_a_tombstone_pointing_to_the_new_one(editor):
 def test_a_mirror_that_applies_tombstones_then_updates_matches_the_api(editor):
     """Sync the way the tombstones endpoint describes, and compare with a fresh full read."""
     for number in range(4):
-        CitationFactory(event=EventFactory(slug=f"e{number}"))
+        CitationFactory(event=EventFactory(slug=f"e{number}", status="published"))
     reader = anonymous_client()
     mirror = {row["slug"]: row for row in reader.get("/api/v1/events/").json()["results"]}
     last_sync = timezone.now()
@@ -194,7 +194,7 @@ def test_a_mirror_that_applies_tombstones_then_updates_matches_the_api(editor):
     client.delete("/api/v1/events/e1/")
     client.patch("/api/v1/events/e2/", {"title": "Changed"}, format="json")
     client.patch("/api/v1/events/e3/", {"slug": "e3-renamed"}, format="json")
-    CitationFactory(event=EventFactory(slug="e4"))
+    CitationFactory(event=EventFactory(slug="e4", status="published"))
 
     for tombstone in reader.get(f"/api/v1/tombstones/?since={since(last_sync)}").json()["results"]:
         mirror.pop(tombstone["key"], None)

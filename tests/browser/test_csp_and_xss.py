@@ -96,7 +96,7 @@ def test_docs_and_admin_load_without_csp_violations(live_server, page, admin_use
 def test_the_xss_corpus_never_runs_and_never_appears_unescaped(live_server, page, client, admin_user):
     source = SourceFactory(title=CORPUS[0], publisher=CORPUS[1], url="https://example.org/a")
     for number, payload in enumerate(CORPUS):
-        event = EventFactory(slug=f"xss-{number}", title=payload, summary=payload, location=payload)
+        event = EventFactory(slug=f"xss-{number}", title=payload, summary=payload, location=payload, status="published")
         actor = ActorFactory(slug=f"actor-xss-{number}", name=payload, summary=payload)
         ParticipationFactory(event=event, actor=actor, note=payload)
         CitationFactory(event=event, source=source, quote=payload)

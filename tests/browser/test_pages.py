@@ -13,7 +13,7 @@ def test_reader_follows_an_event_from_the_timeline_to_an_actor(live_server, page
         event__title="Dutbayev sentenced", event__date="2017-08", actor__name="Nartay Dutbayev"
     )
     CitationFactory(event=participation.event, quote="sentenced former KNB chief Nartay Dutbayev to eight years")
-    EventFactory(title="A draft nobody may read", status="draft")
+    EventFactory(title="A draft nobody may read")
 
     page.goto(live_server.url + "/")
     expect(page.get_by_role("link", name="Dutbayev sentenced", exact=True)).to_be_visible()
@@ -29,7 +29,7 @@ def test_reader_follows_an_event_from_the_timeline_to_an_actor(live_server, page
 
 
 def test_script_a_curator_typed_is_shown_as_text_and_never_run(live_server, page):
-    EventFactory(title="<img src=x onerror=\"document.title='owned'\">", slug="xss")
+    EventFactory(title="<img src=x onerror=\"document.title='owned'\">", slug="xss", published=True)
     dialogs = []
     page.on("dialog", lambda dialog: dialogs.append(dialog) or dialog.dismiss())
     page.goto(live_server.url + "/events/xss/")

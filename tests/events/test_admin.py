@@ -131,7 +131,7 @@ def test_retracting_in_the_admin_leaves_a_tombstone(client, editor):
 
 
 def test_curator_cannot_delete_a_published_event(client, curator):
-    event = EventFactory(status="published")
+    event = EventFactory(published=True)
     client.force_login(curator)
     response = client.post(f"/admin/events/event/{event.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
@@ -162,7 +162,7 @@ def test_event_changelist_pages_without_counting_every_event(client, django_user
 
     from tests.factories import EventFactory
 
-    EventFactory.create_batch(3)
+    EventFactory.create_batch(3, published=True)
     client.force_login(django_user_model.objects.create_superuser("boss", "boss@kzwatch.invalid", "pw-12345678"))
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/admin/events/event/")
@@ -175,7 +175,7 @@ def test_event_changelist_pages_without_counting_every_event(client, django_user
 def test_a_changelist_row_checkbox_is_the_element_django_would_render(admin_client):
     from django.contrib import admin
 
-    event = EventFactory(title='Decree "No. 1" <signed>')
+    event = EventFactory(title='Decree "No. 1" <signed>', published=True)
     model_admin = admin.site._registry[Event]
 
     assert model_admin.action_checkbox(event) == admin.ModelAdmin.action_checkbox(model_admin, event)
@@ -185,11 +185,11 @@ def test_a_changelist_row_checkbox_is_the_element_django_would_render(admin_clie
 
 
 def test_the_event_changelist_is_newest_first_by_date_then_id(admin_client):
-    EventFactory(title="Tazhin moved", date="2017-08")
-    EventFactory(title="Massimov detained", date="2022-01-06")
-    EventFactory(title="Bishimbayev sentenced", date="2024-05-13")
-    EventFactory(title="Bishimbayev arrested", date="2023-03")
-    EventFactory(title="Bishimbayev tried", date="2023-03")
+    EventFactory(title="Tazhin moved", date="2017-08", published=True)
+    EventFactory(title="Massimov detained", date="2022-01-06", published=True)
+    EventFactory(title="Bishimbayev sentenced", date="2024-05-13", published=True)
+    EventFactory(title="Bishimbayev arrested", date="2023-03", published=True)
+    EventFactory(title="Bishimbayev tried", date="2023-03", published=True)
 
     page = admin_client.get("/admin/events/event/").content.decode()
 
@@ -213,8 +213,10 @@ def autocomplete(client, model_name, field_name, term, app_label="events"):
 
 
 def test_related_events_are_picked_by_title_and_date(admin_client):
-    arrest, *_ = (EventFactory(title="Bishimbayev", date=date) for date in ("2023-03", "2023-09~", "2024-05-13"))
-    event = EventFactory(title="Gaziz Shakhanov sentenced", date="2024")
+    arrest, *_ = (
+        EventFactory(title="Bishimbayev", date=date, published=True) for date in ("2023-03", "2023-09~", "2024-05-13")
+    )
+    event = EventFactory(title="Gaziz Shakhanov sentenced", date="2024", published=True)
     event.related.add(arrest)
 
     assert autocomplete(admin_client, "event", "related", "Bishimbayev") == [
@@ -251,13 +253,13 @@ def count_queries(client, url, **params):
 
 
 def test_the_dated_choices_cost_the_same_for_2_rows_as_for_20(admin_client):
-    event = EventFactory(title="Bishimbayev sentenced")
+    event = EventFactory(title="Bishimbayev sentenced", published=True)
     informant = SourceFactory(title="An informant", relayed_by=SourceFactory(title="Relaying report"))
     event_url, source_url = f"/admin/events/event/{event.pk}/change/", f"/admin/events/source/{informant.pk}/change/"
     search = {"app_label": "events", "field_name": "related", "model_name": "event", "term": "Bishimbayev"}
 
     def costs(rows):
-        related = EventFactory.create_batch(rows, title="Bishimbayev arrested")
+        related = EventFactory.create_batch(rows, title="Bishimbayev arrested", published=True)
         event.related.add(*related)
         SourceFactory.create_batch(rows, title="Relaying report")
         sources = {**search, "model_name": "source", "field_name": "relayed_by", "term": "Relaying"}

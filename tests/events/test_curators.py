@@ -48,7 +48,7 @@ def test_the_vocabulary_curators_need_is_seeded():
 def test_a_curator_cannot_publish(client, staff_in_groups):
     curator = staff_in_groups("karina", "Curator")
     client.force_login(curator)
-    event = EventFactory(status="draft")
+    event = EventFactory()
     CitationFactory(event=event)
     response = client.get(f"/admin/events/event/{event.pk}/change/")
     assert response.status_code == 200
@@ -194,7 +194,7 @@ def test_changelists_cost_the_same_for_10_rows_as_for_250(client, editor, url):
     client.force_login(editor)
 
     def count(rows):
-        EventFactory.create_batch(rows)
+        EventFactory.create_batch(rows, published=True)
         TenureFactory.create_batch(rows)
         MembershipFactory.create_batch(rows)
         with CaptureQueriesContext(connection) as queries:

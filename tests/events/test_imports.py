@@ -161,7 +161,7 @@ def test_a_row_holding_a_control_character_is_refused_naming_the_field(curator, 
 
 
 def test_an_update_holding_a_control_character_is_refused(curator):
-    event = EventFactory(slug="import-massimov-detained", title="Massimov detained")
+    event = EventFactory(slug="import-massimov-detained", title="Massimov detained", published=True)
 
     report = events_import(rows=[{"slug": event.slug, "title": "Massimov\x0bdetained"}], user=curator)
 
@@ -437,7 +437,7 @@ def test_a_slug_someone_takes_while_the_file_is_checked_refuses_the_file(curator
 
     def meanwhile(done, total):
         if done == total:
-            EventFactory(slug="second")
+            EventFactory(slug="second", published=True)
 
     report = events_import(rows=rows, user=curator, progress=meanwhile)
 

@@ -16,7 +16,7 @@ D = datetime.date
 @pytest.fixture
 def events():
     return {
-        text: EventFactory(date=text, slug=f"event-{index}")
+        text: EventFactory(date=text, slug=f"event-{index}", published=True)
         for index, text in enumerate(["2017", "2017-08", "2016-09~", "2017-06/2017-08", "2017-08-15", "../2016"])
     }
 

@@ -228,7 +228,7 @@ def test_a_draft_events_participants_gain_nothing_from_it(people):
     """The score's small bonus counts published events only: a draft leaves no trace."""
     before = post({"q": {"query": "Dariga Nazarbayeva"}}).json()
     for _ in range(10):
-        ParticipationFactory(actor=people["daughter"], event=EventFactory(status="draft"))
+        ParticipationFactory(actor=people["daughter"], event=EventFactory())
     assert post({"q": {"query": "Dariga Nazarbayeva"}}).json() == before
 
 

@@ -72,7 +72,7 @@ def test_the_board_pages_its_factions_by_name(client, monkeypatch):
 
 def test_the_comparison_names_the_first_five_who_came_and_links_to_all_with_their_causes(client):
     faction = FactionFactory(name="Inner circle", slug="inner")
-    appointment = EventFactory(title="The purge", date="2016-05")
+    appointment = EventFactory(title="The purge", date="2016-05", published=True)
     members(faction, 7, started_by=appointment)
     MembershipFactory(faction=faction, actor__name="Old Guard", start_date="2001", end_date="2012")
 

@@ -80,9 +80,9 @@ def test_an_actor_not_yet_on_record_then_is_a_404():
 
 def test_events_listed_on_an_actor_page_are_those_published_then_with_their_participants_then(curator, editor):
     actor = ActorFactory(slug="holder")
-    shown = EventFactory(title="Published early", date="2016")
+    shown = EventFactory(title="Published early", date="2016", published=True)
     ParticipationFactory(event=shown, actor=actor)
-    later = EventFactory(title="A draft then", date="2017", status=Event.Status.DRAFT)
+    later = EventFactory(title="A draft then", date="2017")
     ParticipationFactory(event=later, actor=actor)
     before = moment()
     Event.objects.filter(pk=later.pk).update(status=Event.Status.PUBLISHED)
@@ -97,7 +97,7 @@ def test_events_listed_on_an_actor_page_are_those_published_then_with_their_part
 
 def test_the_api_lists_read_the_past(curator):
     membership = MembershipFactory(actor__slug="holder", faction__slug="circle", start_date="2015")
-    event = EventFactory(slug="told", title="First telling", date="2016")
+    event = EventFactory(slug="told", title="First telling", date="2016", status="published")
     ParticipationFactory(event=event, actor=membership.actor)
     CitationFactory(event=event, source=SourceFactory(slug="first-report"))
     reader = anonymous_client()
@@ -108,7 +108,7 @@ def test_the_api_lists_read_the_past(curator):
     answer = client.patch("/api/v1/events/told/", {"title": "Second telling"}, format="json")
     assert answer.status_code == 200, answer.content
     Event.objects.get(slug="told").citations.all().delete()
-    EventFactory(slug="unknown-then", date="2016")
+    EventFactory(slug="unknown-then", date="2016", published=True)
 
     for path, then in saved.items():
         assert reader.get(path, {"known": before}).json() == then, path
@@ -119,7 +119,7 @@ def test_the_api_lists_read_the_past(curator):
 
 def test_the_events_list_in_the_past_filters_by_who_took_part_then():
     actor = ActorFactory(slug="holder")
-    event = EventFactory(slug="joined-later", date="2016")
+    event = EventFactory(slug="joined-later", date="2016", status="published")
     before = moment()
     ParticipationFactory(event=event, actor=actor)
     reader = anonymous_client()
@@ -130,7 +130,7 @@ def test_the_events_list_in_the_past_filters_by_who_took_part_then():
 
 
 def test_drafts_stay_hidden_in_the_past(editor):
-    EventFactory(slug="draft-then", date="2016", status=Event.Status.DRAFT)
+    EventFactory(slug="draft-then", date="2016")
     before = moment()
     assert anonymous_client().get("/api/v1/events/", {"known": before}).json()["results"] == []
     assert [
@@ -164,7 +164,7 @@ def test_a_list_in_the_past_makes_as_many_queries_for_5_rows_as_for_50(django_as
 
     def queries(count):
         for number in range(count):
-            event = EventFactory(date="2016")
+            event = EventFactory(date="2016", status="published")
             ParticipationFactory(event=event)
             CitationFactory(event=event)
             TenureFactory(start_date=f"{2000 + number % 20}")
@@ -182,7 +182,7 @@ def test_a_list_in_the_past_makes_as_many_queries_for_5_rows_as_for_50(django_as
 
 def test_the_changes_page_lists_who_changed_what(curator, editor):
     tenure = TenureFactory(actor__name="Holder Name", office__name="The Seat", start_date="2016-09")
-    EventFactory(title="Draft nobody sees", status=Event.Status.DRAFT)
+    EventFactory(title="Draft nobody sees")
     token_client(curator).patch(f"/api/v1/tenures/{tenure.pk}/", {"start_date": "2016-10"}, format="json")
 
     page = Client().get("/changes/").content.decode()
@@ -196,8 +196,8 @@ def test_the_changes_page_lists_who_changed_what(curator, editor):
 
 
 def test_the_changes_page_narrows_to_what_a_period_is_about():
-    EventFactory(title="January 2022 unrest", date="2022-01-05")
-    EventFactory(title="An older affair", date="2015")
+    EventFactory(title="January 2022 unrest", date="2022-01-05", published=True)
+    EventFactory(title="An older affair", date="2015", published=True)
     page = Client().get("/changes/", {"about_after": "2022-01-01", "about_before": "2022-01-31"}).content.decode()
     assert "January 2022 unrest" in page and "An older affair" not in page
 
@@ -210,7 +210,7 @@ def test_the_changes_page_says_what_is_wrong_with_a_period(query):
 
 
 def test_the_changes_page_escapes_what_curators_typed():
-    EventFactory(title="<script>alert(1)</script>")
+    EventFactory(title="<script>alert(1)</script>", published=True)
     page = Client().get("/changes/").content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
 
@@ -229,7 +229,7 @@ def test_the_board_in_the_past_links_to_pages_in_the_same_past():
 
 
 def test_the_changes_page_names_a_change_of_linked_events(editor):
-    event, other = EventFactory(title="The arrest"), EventFactory(title="The trial")
+    event, other = EventFactory(title="The arrest", published=True), EventFactory(title="The trial", published=True)
     event._history_user = editor
     event.related.add(other)
     event.title = "The arrest, corrected"
@@ -248,7 +248,7 @@ def test_the_boards_date_form_keeps_the_moment():
 
 
 def test_a_cause_published_since_is_not_shown_in_the_past(editor):
-    cause = EventFactory(title="Appointment decree", date="2016-09", status=Event.Status.DRAFT)
+    cause = EventFactory(title="Appointment decree", date="2016-09")
     TenureFactory(actor__slug="holder", office__slug="seat", start_date="2016-09", started_by=cause)
     before = moment()
     cause.status, cause._history_user = Event.Status.PUBLISHED, editor
@@ -262,8 +262,8 @@ def test_a_cause_published_since_is_not_shown_in_the_past(editor):
 
 def test_a_factions_events_in_the_past_are_its_members_events_then():
     member = MembershipFactory(actor__slug="member", faction__slug="circle", start_date="2010").actor
-    ParticipationFactory(event=EventFactory(title="Known then", date="2016"), actor=member)
-    later = EventFactory(title="Joined later", date="2016")
+    ParticipationFactory(event=EventFactory(title="Known then", date="2016", published=True), actor=member)
+    later = EventFactory(title="Joined later", date="2016", published=True)
     before = moment()
     ParticipationFactory(event=later, actor=member)
     then = Client().get("/factions/circle/", {"known": before}).content.decode()

@@ -39,10 +39,10 @@ def camps():
     MembershipFactory(actor=boris, faction=second, start_date="2014")
     state = OrganizationFactory(slug="state", name="The State")
     events = {
-        "ana-2012": EventFactory(title="Ana acts", date="2012-03"),
-        "ana-2018": EventFactory(title="Ana acts after leaving", date="2018-03"),
-        "both-2014": EventFactory(title="Ana meets Boris", date="2014-06"),
-        "state-2016": EventFactory(title="The State acts", date="2016-01"),
+        "ana-2012": EventFactory(title="Ana acts", date="2012-03", published=True),
+        "ana-2018": EventFactory(title="Ana acts after leaving", date="2018-03", published=True),
+        "both-2014": EventFactory(title="Ana meets Boris", date="2014-06", published=True),
+        "state-2016": EventFactory(title="The State acts", date="2016-01", published=True),
     }
     ParticipationFactory(event=events["ana-2012"], actor=ana)
     ParticipationFactory(event=events["ana-2018"], actor=ana)

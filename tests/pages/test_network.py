@@ -5,7 +5,6 @@ import re
 import pytest
 
 from core import page_cache
-from events.models import Event
 from pages import network_layout
 from pages.views import network
 from tests.factories import (
@@ -223,9 +222,9 @@ def test_an_open_span_past_its_latest_report_is_dotted_and_says_so(client, cast)
 
 
 def test_shared_events_join_people_near_the_day_and_drafts_only_for_those_who_may_see_them(client, editor, cast):
-    near = EventFactory(date="2017-03-01")
-    far = EventFactory(date="2010-03-01")
-    draft = EventFactory(date="2017-10-01", status=Event.Status.DRAFT)
+    near = EventFactory(date="2017-03-01", published=True)
+    far = EventFactory(date="2010-03-01", published=True)
+    draft = EventFactory(date="2017-10-01")
     for event, people in ((near, ("boss", "aide")), (far, ("boss", "former")), (draft, ("aide", "former"))):
         for slug in people:
             ParticipationFactory(event=event, actor=cast[slug])

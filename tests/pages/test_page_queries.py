@@ -20,7 +20,7 @@ def hubs():
         "actor": ActorFactory(slug="hub", name="Hub Person"),
         "faction": FactionFactory(slug="hub-faction"),
         "office": OfficeFactory(slug="hub-office"),
-        "event": EventFactory(slug="hub-event", date="2017-08"),
+        "event": EventFactory(slug="hub-event", date="2017-08", status="published"),  # cited below
     }
 
 

@@ -25,8 +25,8 @@ def test_timeline_and_admin_answer(client):
 
 
 def test_draft_event_is_hidden_from_anonymous(client):
-    EventFactory(title="Published one", slug="published-one")
-    EventFactory(title="Secret draft", slug="secret-draft", status="draft")
+    EventFactory(title="Published one", slug="published-one", published=True)
+    EventFactory(title="Secret draft", slug="secret-draft")
     page = client.get("/").content.decode()
     assert "Published one" in page
     assert "Secret draft" not in page
@@ -67,7 +67,7 @@ def every_page(tenure, membership, event):
 
 def test_every_page_answers(client):
     tenure = TenureFactory(start_date="2016-09", end_date="2019-02-21")
-    for url in every_page(tenure, MembershipFactory(), EventFactory()):
+    for url in every_page(tenure, MembershipFactory(), EventFactory(published=True)):
         assert client.get(url).status_code == 200, url
 
 
@@ -107,17 +107,17 @@ def test_a_reversed_window_is_told_in_the_words_of_the_labels(client):
 
 def test_dates_read_as_precisely_as_they_are_known(client):
     for date in ("2017-08", "2016-09~", "../2017-08", "2017-08-15", "2017", "2017-06/2017-08"):
-        EventFactory(date=date)
+        EventFactory(date=date, published=True)
     page = client.get("/").content.decode()
     for shown in ("Aug 2017", "c. Sep 2016", "by Aug 2017", "15 Aug 2017", ">2017<", "Jun-Aug 2017"):
         assert shown in page, shown
 
 
 def test_an_open_start_is_placed_by_its_known_end(client):
-    EventFactory(title="Known in Aug 2017", date="2017-08")
-    EventFactory(title="Happened by Sep 2017", date="../2017-09")
-    EventFactory(title="Known in Oct 2017", date="2017-10")
-    EventFactory(title="In 2015", date="2015-03")
+    EventFactory(title="Known in Aug 2017", date="2017-08", published=True)
+    EventFactory(title="Happened by Sep 2017", date="../2017-09", published=True)
+    EventFactory(title="Known in Oct 2017", date="2017-10", published=True)
+    EventFactory(title="In 2015", date="2015-03", published=True)
     page = client.get("/?ordering=date").content.decode()
     page = page.split("</figure>")[1]  # the list, below the axis
     order = [
@@ -175,7 +175,7 @@ def test_a_bad_date_after_is_a_form_error_next_to_its_input(client):
 def test_the_timeline_pages_fifty_at_a_time_by_keyset(client):
     for day in range(1, 29):
         for month in (1, 2, 3):
-            EventFactory(title=f"Day {month}-{day}", date=f"2017-{month:02d}-{day:02d}")
+            EventFactory(title=f"Day {month}-{day}", date=f"2017-{month:02d}-{day:02d}", published=True)
     first = client.get("/?ordering=date")
     page = first.content.decode()
     assert page.count('class="event"') == 50
@@ -188,7 +188,7 @@ def test_the_timeline_pages_fifty_at_a_time_by_keyset(client):
 
 
 def test_drafts_are_marked_for_staff_and_absent_for_anonymous(client, curator):
-    EventFactory(title="Secret draft", slug="secret-draft", status="draft", type__slug="trial")
+    EventFactory(title="Secret draft", slug="secret-draft", type__slug="trial")
     for url in ("/", "/events/secret-draft/"):
         assert "Secret draft" not in client.get(url).content.decode()
     client.force_login(curator)
@@ -200,7 +200,7 @@ def test_drafts_are_marked_for_staff_and_absent_for_anonymous(client, curator):
 
 
 def test_a_draft_cause_is_not_named_to_anonymous_readers(client, curator):
-    cause = EventFactory(title="Unpublished dismissal", status="draft")
+    cause = EventFactory(title="Unpublished dismissal")
     tenure = TenureFactory(start_date="2016", end_date="2018", ended_by=cause)
     office_page = f"/offices/{tenure.office.slug}/"
     assert "Unpublished dismissal" not in client.get(office_page).content.decode()
@@ -212,7 +212,7 @@ def test_a_draft_cause_is_not_named_to_anonymous_readers(client, curator):
 def test_the_board_marks_uncertain_lines_and_names_who_replaced_whom(client):
     office = OfficeFactory(name="Prime Minister", slug="pm")
     old = TenureFactory(office=office, actor__name="Old Premier", start_date="", end_date="2016-08/2016-12")
-    appointment = EventFactory(title="New Premier appointed", date="2016-09")
+    appointment = EventFactory(title="New Premier appointed", date="2016-09", published=True)
     TenureFactory(
         office=office,
         actor__name="New Premier",

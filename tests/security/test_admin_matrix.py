@@ -71,7 +71,7 @@ def records(django_user_model, staff_in_groups):
     twin = ActorFactory(slug="a-holder-2", name="A. Holder")
     AliasFactory(actor=holder)
     IdentifierFactory(actor=holder)
-    published = EventFactory(slug="published-event", title="A published event")
+    published = EventFactory(slug="published-event", title="A published event", status="published")
     CitationFactory(event=published)
     ParticipationFactory(event=published, actor=holder)
     dismissal = EventFactory(
@@ -79,7 +79,7 @@ def records(django_user_model, staff_in_groups):
     )
     CitationFactory(event=dismissal)
     ParticipationFactory(event=dismissal, actor=holder, role=ParticipantRoleFactory(slug="dismissed"))
-    EventFactory(slug="a-draft", status="draft")
+    EventFactory(slug="a-draft")
     MembershipFactory(actor=holder, faction=FactionFactory(slug="a-faction"))
     TenureFactory(actor=holder, office=OfficeFactory(slug="an-office", seats=1), start_date="2019-02-25")
     TenureFactory(actor=twin)

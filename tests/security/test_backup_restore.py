@@ -22,10 +22,10 @@ from rest_framework.test import APIClient
 from tests.factories import ActorFactory, CitationFactory, EventFactory, MembershipFactory, ParticipationFactory
 admin = User.objects.create_superuser("restorer", password="x")
 client = APIClient(); client.force_authenticate(admin)
-published = EventFactory(slug="published-one", title="Massimov detained")
+published = EventFactory(slug="published-one", title="Massimov detained", status="published")
 CitationFactory(event=published)
 ParticipationFactory(event=published)
-EventFactory(slug="a-draft", status="draft")
+EventFactory(slug="a-draft")
 MembershipFactory()
 ActorFactory(slug="soon-renamed")
 assert client.patch("/api/v1/actors/soon-renamed/", {"slug": "renamed"}, format="json").status_code == 200

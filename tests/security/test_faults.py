@@ -44,7 +44,7 @@ def unreachable_database(monkeypatch):
 def test_an_unreachable_database_gets_503s_with_a_plain_message_then_service_resumes(
     unreachable_database, admin_client, caplog
 ):
-    EventFactory(slug="reachable", title="Reachable again")
+    EventFactory(slug="reachable", title="Reachable again", published=True)
     cut, restore = unreachable_database
     client = anonymous_client()
     cut()

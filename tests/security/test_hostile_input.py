@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records():
-    event = EventFactory(slug="known-event", status="published", type=EventTypeFactory(slug="arrest"), date="2017")
+    event = EventFactory(slug="known-event", published=True, type=EventTypeFactory(slug="arrest"), date="2017")
     actor = ActorFactory(slug="karim-massimov")
     ParticipationFactory(event=event, actor=actor)
     MembershipFactory(actor=actor, faction=FactionFactory(slug="old-guard"), start_date="2016")
@@ -146,7 +146,7 @@ def test_known_slugs_cost_one_query_per_parameter(records):
 
 
 def test_markup_in_a_summary_reaches_feed_readers_as_text():
-    EventFactory(summary="<b>bold</b> & <script>alert(1)</script>", date="2017")
+    EventFactory(summary="<b>bold</b> & <script>alert(1)</script>", date="2017", published=True)
     feed = ElementTree.fromstring(anonymous_client().get("/feeds/events/").content)
     summary = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
     # type="html": readers unescape the text once and render the HTML they get, which must be text.

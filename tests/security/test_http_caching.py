@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("suffix", ["", "?format=csv"])
 def test_the_negotiated_events_list_varies_by_accept_and_credentials(suffix):
-    EventFactory()
+    EventFactory(published=True)
     response = anonymous_client().get(f"/api/v1/events/{suffix}")
     assert response.status_code == 200
     for header in ("Accept", "Authorization", "Cookie"):
@@ -20,7 +20,7 @@ def test_the_negotiated_events_list_varies_by_accept_and_credentials(suffix):
 
 
 def test_accept_text_csv_gets_csv_and_a_different_answer_than_json():
-    EventFactory()
+    EventFactory(published=True)
     client = anonymous_client()
     as_csv = client.get("/api/v1/events/", HTTP_ACCEPT="text/csv")
     as_json = client.get("/api/v1/events/", HTTP_ACCEPT="application/json")
@@ -31,7 +31,7 @@ def test_accept_text_csv_gets_csv_and_a_different_answer_than_json():
     "url", ["/api/v1/events/", "/api/v1/actors/", "/api/v1/tombstones/", "/api/v1/export/popolo.json"]
 )
 def test_lists_carry_an_etag_and_answer_304_to_a_matching_if_none_match(url):
-    EventFactory()
+    EventFactory(published=True)
     ActorFactory()
     client = anonymous_client()
     first = client.get(url)
@@ -47,7 +47,7 @@ def test_lists_carry_an_etag_and_answer_304_to_a_matching_if_none_match(url):
 
 
 def test_the_list_etag_changes_when_anything_in_the_json_changes():
-    event = EventFactory(title="Before")
+    event = EventFactory(title="Before", published=True)
     client = anonymous_client()
     before = client.get("/api/v1/events/")["ETag"]
     event.summary = "One more word."
@@ -58,8 +58,8 @@ def test_the_list_etag_changes_when_anything_in_the_json_changes():
 
 
 def test_the_list_etag_differs_between_readers_who_see_different_rows(editor):
-    EventFactory(status="published")
-    EventFactory(status="draft")
+    EventFactory(published=True)
+    EventFactory()
     public = anonymous_client().get("/api/v1/events/")["ETag"]
     curator_view = token_client(editor).get("/api/v1/events/", HTTP_IF_NONE_MATCH=public)
     assert curator_view.status_code == 200
@@ -67,7 +67,7 @@ def test_the_list_etag_differs_between_readers_who_see_different_rows(editor):
 
 
 def test_a_detail_answers_304_to_its_own_etag_and_200_after_a_change():
-    event = EventFactory(slug="cached")
+    event = EventFactory(slug="cached", published=True)
     client = anonymous_client()
     etag = client.get("/api/v1/events/cached/")["ETag"]
     assert client.get("/api/v1/events/cached/", HTTP_IF_NONE_MATCH=etag).status_code == 304

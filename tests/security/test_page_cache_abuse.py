@@ -38,7 +38,7 @@ def fetch(client, path, **extra):
     "path", ["/?date_after=1900", "/actors/?q=actor", "/feeds/events/?date_after=1900", "/api/v1/events/?page_size=5"]
 )
 def test_made_up_query_parameters_add_no_kept_answers(table_cache, path):
-    EventFactory()
+    EventFactory(published=True)
     client = anonymous_client()
     assert client.get(path).status_code == 200
     assert kept_answers() == 1
@@ -60,7 +60,7 @@ def test_headers_a_page_does_not_read_add_no_kept_answers(table_cache):
 
 
 def test_the_order_of_known_parameters_makes_no_second_copy():
-    EventFactory(date="2017-08")
+    EventFactory(date="2017-08", published=True)
     client = Client()
     first, _ = fetch(client, "/?date_after=1900&ordering=date&date_before=2020")
 
@@ -71,7 +71,7 @@ def test_the_order_of_known_parameters_makes_no_second_copy():
 
 
 def test_an_api_answer_in_a_made_up_accept_parameter_is_made_afresh():
-    EventFactory()
+    EventFactory(published=True)
     client = anonymous_client()
     client.get("/api/v1/events/")
 
@@ -95,7 +95,7 @@ def test_an_answer_larger_than_the_bound_is_not_kept():
 
 
 def test_a_page_larger_than_the_bound_is_made_afresh(monkeypatch):
-    EventFactory()
+    EventFactory(published=True)
     monkeypatch.setattr(page_cache, "MAX_KEPT_BYTES", 1000)
     client = Client()
     client.get("/")
@@ -161,7 +161,7 @@ def test_signed_in_users_are_not_counted_by_the_page_rate(settings, admin_user):
     ],
 )
 def test_made_up_credentials_get_the_kept_page(extra):
-    event = EventFactory(title="Kept title")
+    event = EventFactory(title="Kept title", published=True)
     client = Client()
     client.get("/")
     # Behind the signals' back: only the kept page still shows the old title.
@@ -174,7 +174,7 @@ def test_made_up_credentials_get_the_kept_page(extra):
 
 
 def test_made_up_non_token_credentials_get_the_kept_api_answer_and_a_bad_token_a_401():
-    event = EventFactory(title="Kept title")
+    event = EventFactory(title="Kept title", published=True)
     client = anonymous_client()
     client.get("/api/v1/events/")
     Event.objects.filter(pk=event.pk).update(title="Fresh title")
@@ -187,7 +187,7 @@ def test_made_up_non_token_credentials_get_the_kept_api_answer_and_a_bad_token_a
 
 
 def test_a_history_restore_gets_the_whole_page_not_the_kept_part():
-    EventFactory()
+    EventFactory(published=True)
     client = Client()
     part = client.get("/", HTTP_HX_REQUEST="true")
     assert "<html" not in part.content.decode()
@@ -199,7 +199,7 @@ def test_a_history_restore_gets_the_whole_page_not_the_kept_part():
 
 
 def test_a_kept_answer_keeps_its_htmx_and_framing_headers():
-    EventFactory()
+    EventFactory(published=True)
     client = Client()
     made = client.get("/?ordering=date", HTTP_HX_REQUEST="true")
 
@@ -212,7 +212,7 @@ def test_a_kept_answer_keeps_its_htmx_and_framing_headers():
 
 @pytest.mark.parametrize("path", ["/", "/feeds/events/", "/api/v1/events/"])
 def test_a_foreign_host_is_refused_even_when_the_page_is_kept(path):
-    EventFactory(title="Kept event")
+    EventFactory(title="Kept event", published=True)
     client = Client()
     made = client.get(path)
     assert made.status_code == 200
@@ -230,7 +230,7 @@ def test_the_cache_checks_the_host_itself_before_it_serves(settings, path):
     """Not only because CommonMiddleware asked first: were the cache moved before it, a foreign
     Host would still get the 400 every fresh answer gets, never the kept page."""
     settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "django.middleware.common.CommonMiddleware"]
-    EventFactory(title="Kept event")
+    EventFactory(title="Kept event", published=True)
     client = Client()
     assert client.get(path).status_code == 200
 
@@ -242,7 +242,7 @@ def test_the_cache_checks_the_host_itself_before_it_serves(settings, path):
 
 def test_an_answer_is_kept_per_host(settings):
     settings.ALLOWED_HOSTS = ["testserver", "mirror.test"]
-    EventFactory()
+    EventFactory(published=True)
     client = Client()
     client.get("/feeds/events/")
 

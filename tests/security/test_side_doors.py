@@ -61,7 +61,7 @@ def test_an_editor_who_may_only_view_actors_cannot_save_through_the_history_page
 
 
 def test_a_curator_cannot_revert_an_event_through_its_history_page(member):
-    event = EventFactory(title="First title", status="draft")
+    event = EventFactory(title="First title")
     first = event.history.get()
     Event.objects.filter(pk=event.pk).update(title="Second title")
     curator = member("curator", "Curator")
@@ -105,7 +105,7 @@ def test_someone_who_curates_and_edits_may_merge_actors(member):
 
 
 def test_renaming_a_published_event_into_a_draft_tells_readers_only_that_it_left(editor):
-    event = CitationFactory(event=EventFactory(slug="old-name")).event
+    event = CitationFactory(event=EventFactory(slug="old-name", status="published")).event
     event_update(event=event, user=editor, data={"slug": "secret-new-name", "status": "draft"})
     anonymous = Client().get("/api/v1/tombstones/").json()["results"]
     assert [(row["key"], row["reason"], row["replaced_by"]) for row in anonymous] == [("old-name", "unpublished", "")]
@@ -136,7 +136,7 @@ def test_a_converted_leads_source_stays_hidden_until_its_event_is_published(cura
 
 def test_the_only_citation_of_a_published_event_cannot_move_to_a_draft(curator):
     citation = CitationFactory(event=EventFactory(status="published"))
-    draft = EventFactory(status="draft")
+    draft = EventFactory()
     citation.event = draft
     with pytest.raises(ValidationError) as error:
         citation.full_clean()
@@ -157,11 +157,11 @@ def test_the_only_citation_of_a_published_event_cannot_move_to_a_draft(curator):
 
 
 def test_a_linked_drafts_edit_does_not_list_a_published_event_as_changed_for_readers(editor):
-    linked = EventFactory(slug="linked-draft", status="draft")
-    leaving = CitationFactory(event=EventFactory(slug="leaving")).event
-    event = CitationFactory(event=EventFactory(slug="public-one", parent=linked)).event
+    linked = EventFactory(slug="linked-draft")
+    leaving = CitationFactory(event=EventFactory(slug="leaving", status="published")).event
+    event = CitationFactory(event=EventFactory(slug="public-one", parent=linked, status="published")).event
     event.related.set([linked, leaving])
-    others = CitationFactory(event=EventFactory(slug="unlinked")).event
+    others = CitationFactory(event=EventFactory(slug="unlinked", status="published")).event
     Event.objects.filter(pk__in=[event.pk, leaving.pk, others.pk]).update(updated_at="2020-01-01T00:00Z")
     Source.objects.update(updated_at="2020-01-01T00:00Z")
     for model in (Event, Citation):
