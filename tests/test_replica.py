@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -60,6 +61,15 @@ def postgres_programs():
 def as_postgres(command):
     """PostgreSQL refuses to run as root: as root, run it as the system's postgres user."""
     return ["runuser", "-u", "postgres", "--", *map(str, command)] if os.geteuid() == 0 else list(map(str, command))
+
+
+def scratch_folder():
+    """A new folder in memory (/dev/shm) where there is room, else in the temporary folder: the
+    servers' files never reach the disk, and removing them is instant (8 to 18 s on this
+    machine's disk)."""
+    memory = Path("/dev/shm")
+    inside = str(memory) if memory.is_dir() and shutil.disk_usage(memory).free > 2**30 else None
+    return Path(tempfile.mkdtemp(prefix="kzwatch-replica-", dir=inside))
 
 
 def free_port():
@@ -174,7 +184,7 @@ def cluster():
     programs = postgres_programs()
     if programs is None:
         pytest.skip(f"PostgreSQL's server programs ({', '.join(PROGRAMS)}) are not installed")
-    folder = Path(tempfile.mkdtemp(prefix="kzwatch-replica-"))
+    folder = scratch_folder()
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
     primary, replica = Server(programs, folder, "primary"), Server(programs, folder, "replica")
@@ -196,7 +206,7 @@ def cluster():
         yield {"primary": primary, "replica": replica, "base": base, "folder": folder, **seeded}
     finally:
         if app is not None:
-            app.terminate()
+            app.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is in flight
             app.wait(timeout=30)
         for server in (replica, primary):
             if (server.data / "postmaster.pid").exists():
