@@ -7,7 +7,8 @@ With DATABASE_REPLICA_URL set (kzwatch/settings.py) there is a "replica" databas
   read what they have just written.
 - A read inside a transaction on the primary goes to the primary: what the transaction wrote
   or locked is only there.
-- The client that wrote stays on the primary for REPLICA_PIN_SECONDS, so a curator's next page
+- The client that wrote (or whose write was refused as stale, a 412) stays on the primary for
+  REPLICA_PIN_SECONDS, so a curator's next page
   shows their save although the replica may be a moment behind: a cookie pins a browser, and a
   mark in the shared cache under a hash of the Authorization header pins a token client (which
   often keeps no cookies). Both are known before anything reads the database; a pin per user
@@ -42,6 +43,9 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 PIN_COOKIE = "kzwatch_primary"
 # Django's database cache names its stand-in model's app so (django.core.cache.backends.db).
 CACHE_APP_LABEL = "django_cache"
+# A write refused because the record changed since the client read it (If-Match, core.rest): the
+# client is told to read it again, and must then get the primary's copy, not the replica's.
+PRECONDITION_FAILED = 412
 
 
 @dataclasses.dataclass
@@ -174,6 +178,6 @@ class ReplicaMiddleware:
                 )
             route.primary = True
             response = self.get_response(request)
-        elif not safe and response.status_code < 400:
+        elif not safe and (response.status_code < 400 or response.status_code == PRECONDITION_FAILED):
             pin(request, response)
         return response

@@ -39,8 +39,11 @@ from tests.factories import SourceFactory
 sources = [SourceFactory(title=f"Replicated source {number}") for number in range(3)]
 user = User.objects.create_user("curator", password="curator-pass-1234", is_staff=True)
 user.groups.add(Group.objects.get(name="Curator"))
+other = User.objects.create_user("other-curator", is_staff=True)
+other.groups.add(Group.objects.get(name="Curator"))
 print(json.dumps({
     "token": Token.objects.create(user=user).key,
+    "other_token": Token.objects.create(user=other).key,
     "source": sources[0].pk,
     "read_outside_a_request_from": Source.objects.all().db,
 }))
@@ -304,6 +307,29 @@ def test_a_signed_in_browser_reads_its_own_save_at_once_while_the_replica_lags(c
         # would be a reader again, and see the old title.
         assert source_title(cluster, cookies=browser.cookies) == "Saved in a browser"
         assert source_title(cluster) != "Saved in a browser"
+    wait_for_replay(primary, replica)
+
+
+def test_a_client_whose_write_was_stale_reads_the_current_record_at_once(cluster):
+    import requests
+
+    base, primary, replica = cluster["base"], cluster["primary"], cluster["replica"]
+    address = f"{base}/api/v1/sources/{cluster['source']}/"
+    one, other = ({"Authorization": f"Token {cluster[name]}"} for name in ("token", "other_token"))
+    with replay_paused(replica):
+        assert requests.patch(address, json={"title": "Saved first"}, headers=one, timeout=30).status_code == 200
+        stale = get(address, headers=other)  # from the replica, paused before that save
+        assert stale.json()["title"] != "Saved first"
+        refused = requests.patch(
+            address, json={"title": "Saved second"}, headers={**other, "If-Match": stale.headers["ETag"]}, timeout=30
+        )
+        assert refused.status_code == 412, refused.text[:2000]
+        current = get(address, headers=other)  # "fetch it again": from the primary now
+        assert current.json()["title"] == "Saved first"
+        saved = requests.patch(
+            address, json={"title": "Saved second"}, headers={**other, "If-Match": current.headers["ETag"]}, timeout=30
+        )
+        assert saved.status_code == 200, saved.text[:2000]
     wait_for_replay(primary, replica)
 
 
