@@ -206,8 +206,9 @@ if DATABASE_REPLICA_URL:
     # A replica that stops answering costs a reader this long at most before the primary serves
     # them; the URL may set its own (?connect_timeout=...).
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-    # In tests the alias is the test database itself, under a second connection: a test database
-    # is never made on a server that cannot be written to.
+    # A test run that keeps the alias gets the test database itself under a second connection,
+    # never a test database made on a server that cannot be written to (this project's suite
+    # drops DATABASE_REPLICA_URL: tests/environment.py).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
     # Before anything reads the database, and around DatabaseUnavailableMiddleware's 503.

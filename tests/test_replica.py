@@ -3,8 +3,9 @@ made here, and an app server (gunicorn, two workers) pointed at both.
 
 Both PostgreSQL servers log every statement to a file, and the tests read those logs to see where
 each request's queries went. Pausing the replica's replay makes it lag on purpose, so a read
-that shows a fresh save proves it came from the primary. The last test stops the replica
-outright. One pair of servers serves the module, in a temporary folder removed at the end.
+that shows a fresh save proves it came from the primary. One test stops the replica outright,
+then starts it again. One pair of servers serves the module, in a temporary folder removed at
+the end.
 """
 
 import glob
@@ -52,7 +53,11 @@ print(json.dumps({
 
 def postgres_programs():
     """The folder holding PostgreSQL's server programs (Debian keeps them off the PATH)."""
-    folders = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    folders = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda folder: [int(number) for number in re.findall(r"\d+", Path(folder).parent.name)],
+        reverse=True,
+    )
     if shutil.which("initdb"):
         folders.append(str(Path(shutil.which("initdb")).parent))
     for folder in folders:
