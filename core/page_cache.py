@@ -17,6 +17,9 @@ Every query parameter a request names could make a new key, so a view says which
 query naming any other is made afresh and not kept, and the parameters a view reads are sorted
 into the key, so their order makes no second copy.
 
+With a read replica (core/replica.py), answers are made from the replica, which may be a moment
+behind: for REPLICA_PIN_SECONDS after a generation begins, they are made afresh and not kept.
+
 Apps say which of their models readers see with `watch()`, in their AppConfig.ready(). Writes
 that bypass signals (`bulk_create`, `QuerySet.update`) call `changed()` themselves.
 """
@@ -31,6 +34,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django_htmx.middleware import HtmxDetails
+
+from core import replica
 
 GENERATION_KEY = "public-generation"
 SAFE_METHODS = ("GET", "HEAD")
@@ -128,6 +133,11 @@ def cache_key(request, parameters, *, variant=""):
     return f"page:{generation()}:{digest}"
 
 
+def key_generation(key):
+    """The generation `cache_key` put in `key`: the clock (time.time_ns()) when it began."""
+    return int(key.split(":")[1])
+
+
 def cached(key):
     """The answer kept under `key`, or None."""
     stored = cache.get(key)
@@ -153,6 +163,9 @@ def keep(request, response, key):
         or (user is not None and user.is_authenticated)
         or "private" in response.get("Cache-Control", "")
         or "no-store" in response.get("Cache-Control", "")
+        # Made from a replica that may not show the change that began this generation yet: kept,
+        # it would outlive the replica's lag by PAGE_CACHE_SECONDS.
+        or replica.may_lag_behind(key_generation(key))
     ):
         return
     headers = [(name, value) for name, value in response.items() if name.lower() not in DELIVERY_HEADERS]

@@ -1,6 +1,13 @@
 """kzwatch settings: one file, every deployment difference read from the environment.
 
 DATABASE_URL  defaults to an SQLite file beside manage.py (the quickstart database)
+DATABASE_REPLICA_URL a streaming replica of DATABASE_URL's PostgreSQL (postgres://...): readers'
+              requests read from it, everything else uses the primary (core/replica.py); unset
+              by default: one database
+REPLICA_PIN_SECONDS how long a client that wrote keeps reading from the primary, and a change is
+              not yet trusted to be on the replica: the most it is assumed to lag (10 by default)
+REPLICA_RETRY_SECONDS how long a process reads only the primary after the replica could not be
+              reached, before it tries the replica again (5 by default)
 SECRET_KEY    required when DEBUG is off
 DEBUG         "1"/"true" to turn on; off by default
 ALLOWED_HOSTS comma-separated; defaults to localhost names
@@ -186,6 +193,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    )
+
+# A read replica (core/replica.py): reads of safe requests go there, the rest to the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    # A replica that stops answering costs a reader this long at most before the primary serves
+    # them; the URL may set its own (?connect_timeout=...).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # A test run that keeps the alias gets the test database itself under a second connection,
+    # never a test database made on a server that cannot be written to (this project's suite
+    # drops DATABASE_REPLICA_URL: tests/environment.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    # Before anything reads the database, and around DatabaseUnavailableMiddleware's 503.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.middleware.DatabaseUnavailableMiddleware"), "core.replica.ReplicaMiddleware"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
