@@ -47,13 +47,22 @@ curator: migrate
 	$(RUN_ENV) $(BIN)/python manage.py curator "$(USER)"
 
 # Production: the environment as it is (DEBUG off unless set; SECRET_KEY required), static files
-# collected for whitenoise, gunicorn with WEB_CONCURRENCY workers (2 by default).
+# collected for whitenoise, gunicorn with WEB_CONCURRENCY workers (2 by default) on HOST_PORT.
+# SERVE_PORTS="8001 8002": one gunicorn per port on SERVE_HOST instead, all stopped together; they
+# share the database and CACHE_URL (Redis), and a front (README) makes them one address.
+SERVE_HOST ?= 127.0.0.1
+GUNICORN := $(BIN)/gunicorn kzwatch.wsgi --workers $${WEB_CONCURRENCY:-2} --access-logfile - \
+	--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py layout_network --if-missing
-	$(BIN)/gunicorn kzwatch.wsgi --bind $(HOST_PORT) --workers $${WEB_CONCURRENCY:-2} \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+ifeq ($(strip $(SERVE_PORTS)),)
+	$(GUNICORN) --bind $(HOST_PORT)
+else
+	pids=""; for port in $(SERVE_PORTS); do $(GUNICORN) --bind "$(SERVE_HOST):$$port" & pids="$$pids $$!"; done; \
+	trap 'kill $$pids 2>/dev/null' INT TERM EXIT; wait
+endif
 
 # Every row, history and tombstones included, to backups/kzwatch-<time>.json.gz.
 backup: install
@@ -69,7 +78,9 @@ restore: migrate
 	.venv-load/bin/pip install --quiet -r requirements-load.txt
 	touch $@
 
-# 50 users for 60 s against `make serve` on 127.0.0.1; prints p50/p95/p99 and errors.
+# 50 users for 60 s against `make serve` on 127.0.0.1; prints p50/p95/p99 and errors. LOAD_PORTS="8765 8766"
+# serves two app servers and sends requests to each in turn (a line per server); LOAD_CACHE=off keeps
+# no page for readers; LOAD_USERS, LOAD_SECONDS, WEB_CONCURRENCY as named.
 load: install .venv-load/.installed
 	bash tests/load/run.sh
 

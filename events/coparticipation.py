@@ -56,3 +56,16 @@ def pair_weights(events, **condition):
         .order_by("person", "other")
         .values_list(*names, "weight")
     )
+
+
+def people_met(actor_id, events):
+    """The ids of the people who took part in one of `events` with the person `actor_id`: those
+    `co_participants` pairs them with (none for an organisation)."""
+    theirs = events.filter(participations__actor_id=actor_id, participations__actor__kind=Actor.Kind.PERSON)
+    return set(
+        Participation.objects.filter(event__in=theirs, actor__kind=Actor.Kind.PERSON)
+        .exclude(actor_id=actor_id)
+        .order_by()  # DISTINCT over the ids alone, not the participations' order too
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )

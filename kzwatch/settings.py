@@ -21,7 +21,8 @@ HSTS_SECONDS  how long browsers must keep to HTTPS; one year by default when HTT
 TLS_PROXY     "1" behind a proxy that terminates TLS and sets X-Forwarded-Proto: https
 CACHE_URL     redis://host:port/db for a Redis cache; the default is a table in the database,
               so the throttle and the cache are shared by every worker either way (the tests
-              use locmem://, one process's memory)
+              use locmem://, one process's memory); with Redis, sessions are read from it too
+              and written through to the database
 PAGE_CACHE_SECONDS how long a page or API answer made for readers without credentials is kept
               at most (300 by default; 0 turns it off); any public change ends it at once
 CONN_MAX_AGE  seconds a worker keeps its database connection (60 by default; 0 closes it after
@@ -274,6 +275,10 @@ WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # A signed-in request reads its session from Redis, not a table; each session is written to
+    # the database too, so a Redis restart, flush or eviction under maxmemory signs no one out
+    # (the plain cache engine would). With the database cache this would read the table twice.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL == "locmem://":
     # One process only (the tests): never for gunicorn, whose workers would each keep their own.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -10,7 +10,8 @@ how sure the record is of it on that day (`certainty_on`, as the board says it).
 Everything is read in a fixed number of queries, whatever the size of the record: the day's
 memberships and tenures (with the latest report of each) and, when asked, one GROUP BY of
 shared events. Filters and the cap on what is drawn work on those rows in memory, so a
-neighbourhood costs what the whole web costs. Node ids are those of the graph exports:
+neighbourhood costs what the whole web costs; only one person's neighbourhood, on their page,
+reads no more than it needs (`around_person`). Node ids are those of the graph exports:
 "actor/<slug>", "faction/<slug>", "office/<slug>".
 """
 
@@ -22,7 +23,7 @@ from django.db.models import Max, Q
 
 from actors.models import Membership, Tenure
 from actors.spans import certainty_on
-from events.coparticipation import pair_weights
+from events.coparticipation import pair_weights, people_met
 
 from .addresses import address_prefix
 
@@ -104,19 +105,22 @@ class Addresses:
 SPAN_FIELDS = ("id", "start_date", "start_lower", "start_upper", "end_date", "end_lower", "end_upper")
 
 
-def spans_on(model, group, day):
+def spans_on(model, group, day, people=None):
     """The memberships or tenures that may be current on `day`, each as the span (its dates, its
     role, its latest report) beside its actor's slug, name and kind and its group's slug and name.
 
     Plain rows, each made a span with only its own fields (`Model.from_db`): actors and groups
     as model instances too cost three times as much, and the picture needs only their names.
+    With `people` (actor ids), theirs alone.
     """
     wanted = {*SPAN_FIELDS, *(["role"] if model is Membership else [])}
     # In the model's own order, the one `from_db` reads values in.
     fields = [field.attname for field in model._meta.get_fields() if field.concrete and field.attname in wanted]
+    spans = model.objects.at(day)
+    if people is not None:
+        spans = spans.filter(actor_id__in=people)
     rows = (
-        model.objects.at(day)
-        .with_last_confirmed(as_written=True)
+        spans.with_last_confirmed(as_written=True)
         .order_by("pk")
         .values_list(
             *fields,
@@ -139,13 +143,14 @@ def spans_on(model, group, day):
 SPAN_KINDS = (("membership", Membership, "faction"), ("tenure", Tenure, "office"))
 
 
-def day_graph(day, *, events=None, addresses=None):
+def day_graph(day, *, events=None, addresses=None, people=None):
     """The graph of `day`; with `events` (those the reader may see), people who took part in the
-    same ones within `TOGETHER_WINDOW` of the day are joined too."""
+    same ones within `TOGETHER_WINDOW` of the day are joined too. With `people` (actor ids), only
+    their spans and the shared events among them."""
     addresses = addresses or Addresses()
     graph = Graph(day)
     for kind, model, group in SPAN_KINDS:
-        for span, (slug, name, actor_kind), (group_slug, group_name) in spans_on(model, group, day):
+        for span, (slug, name, actor_kind), (group_slug, group_name) in spans_on(model, group, day, people):
             person, place = f"actor/{slug}", f"{group}/{group_slug}"
             if person not in graph.nodes:
                 graph.nodes[person] = addresses.node("actor", slug, name, actor_kind)
@@ -170,13 +175,23 @@ def day_graph(day, *, events=None, addresses=None):
                 graph.edges[edge.key] = edge
     if events is not None:
         near = events.overlapping(day - TOGETHER_WINDOW, day + TOGETHER_WINDOW)
-        for person, person_name, other, other_name, weight in pair_weights(near):
+        among = {} if people is None else {"actor_id__in": people, "event__participations__actor_id__in": people}
+        for person, person_name, other, other_name, weight in pair_weights(near, **among):
             for slug, name in ((person, person_name), (other, other_name)):
                 if f"actor/{slug}" not in graph.nodes:
                     graph.nodes[f"actor/{slug}"] = addresses.node("actor", slug, name, "person")
             edge = Edge("together", f"actor/{person}", f"actor/{other}", weight=weight)
             graph.edges[edge.key] = edge
     return graph
+
+
+def around_person(day, actor_id, *, events):
+    """What one person's neighbourhood (one step) is cut from: the spans on `day` of the person
+    and of those they met in `events` within `TOGETHER_WINDOW`, and the shared events among
+    them. Its part within one step of the person is the whole `day_graph`'s, read in a few
+    milliseconds where the whole day takes a second at size M."""
+    near = events.overlapping(day - TOGETHER_WINDOW, day + TOGETHER_WINDOW)
+    return day_graph(day, events=events, people={actor_id, *people_met(actor_id, near)})
 
 
 def neighbourhood(graph, focus, depth):

@@ -13,7 +13,7 @@ from events.models import Event
 
 from .. import network_layout
 from ..forms import NOT_A_DAY
-from ..network import busiest, day_graph, last_known_day, neighbourhood
+from ..network import around_person, busiest, last_known_day, neighbourhood
 from .network_svg import MEDIUM, NARROW, draw, point
 
 # The people, factions and offices a neighbourhood draws at most: as many names as a phone's
@@ -57,7 +57,7 @@ def actor_network(request, actor, spans):
         ends = [end for span in spans for end in (span.start_lower, span.end_lower) if end and end <= today]
         day = max(ends) if ends else last_known_day(request.user)
     node = f"actor/{actor.slug}"
-    graph = day_graph(day, events=Event.objects.visible_to(request.user))
+    graph = around_person(day, actor.pk, events=Event.objects.visible_to(request.user))
     around = graph.within(busiest(graph.within(neighbourhood(graph, [node], 1)), NARROW_NODES, [node]))
     places = places_of(around.nodes, network_layout.positions(), graph)
     points = [places[other] for other in around.nodes]

@@ -331,3 +331,25 @@ def test_a_person_is_found_by_a_name_in_any_script(client, cast):
     both = client.get("/network/2017-09-15/?actor=" + cast["aide"].name.split()[-1])
     assert both.status_code == 400
     assert "Several people answer to" in both.content.decode() and "(aide-twin)" in both.content.decode()
+
+
+def test_the_actor_pages_neighbourhood_keeps_the_ties_among_those_they_met_and_no_one_further(client, cast):
+    """The actor's page reads only the person, those they met and the ties among them: the
+    picture is still the whole day's within one step of them."""
+    third, fourth = ActorFactory(slug="third", name="Third"), ActorFactory(slug="fourth", name="Fourth")
+    MembershipFactory(actor=third, faction=cast["clan"], start_date="2016-01-01")
+    MembershipFactory(actor=fourth, faction=cast["clan"], start_date="2016-01-01")
+    meetings = (("boss", "aide"), ("aide", "third"), ("boss", "third"), ("aide", "fourth"))
+    people = {**cast, "third": third, "fourth": fourth}
+    for pair in meetings:
+        event = EventFactory(date="2017-03-01")
+        for slug in pair:
+            ParticipationFactory(event=event, actor=people[slug])
+
+    page = get(client, "/actors/boss/?network_on=2017-09-15")
+
+    assert nodes(page) == {"actor/boss", "actor/aide", "actor/third", "faction/clan", "office/other-office"}
+    drawn = {tuple(sorted(pair)) for pair in edges(page)}
+    assert ("actor/aide", "actor/third") in drawn  # two people the boss met, who met each other
+    assert ("actor/third", "faction/clan") in drawn  # one they met, in the boss's faction
+    assert not any("actor/fourth" in pair for pair in drawn)  # met only someone the boss met
