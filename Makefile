@@ -55,13 +55,13 @@ serve: install
 	$(BIN)/gunicorn kzwatch.wsgi --bind $(HOST_PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-# Every row, history and tombstones included, to backups/kzwatch-<time>.json.gz.
+# Every row, history and tombstones included, to backups/kzwatch-<time>.jsonl.gz (JSON Lines).
 backup: install
 	$(RUN_ENV) $(BIN)/python manage.py backup
 
-# Into an empty migrated database (of either engine): make restore FILE=backups/kzwatch-....json.gz
+# Into an empty migrated database (of either engine): make restore FILE=backups/kzwatch-....jsonl.gz
 restore: migrate
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kzwatch-<time>.json.gz"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kzwatch-<time>.jsonl.gz"; exit 2; }
 	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
 
 .venv-load/.installed: requirements-load.txt
