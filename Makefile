@@ -64,13 +64,13 @@ else
 	trap 'kill $$pids 2>/dev/null' INT TERM EXIT; wait
 endif
 
-# Every row, history and tombstones included, to backups/kzwatch-<time>.json.gz.
+# Every row, history and tombstones included, to backups/kzwatch-<time>.jsonl.gz (JSON Lines).
 backup: install
 	$(RUN_ENV) $(BIN)/python manage.py backup
 
-# Into an empty migrated database (of either engine): make restore FILE=backups/kzwatch-....json.gz
+# Into an empty migrated database (of either engine): make restore FILE=backups/kzwatch-....jsonl.gz
 restore: migrate
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kzwatch-<time>.json.gz"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kzwatch-<time>.jsonl.gz"; exit 2; }
 	$(RUN_ENV) $(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
 
 .venv-load/.installed: requirements-load.txt

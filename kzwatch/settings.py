@@ -306,8 +306,9 @@ PAGE_CACHE_SKIP = ("/admin/", "/api/", "/" + STATIC_URL)
 # tens of milliseconds); None (set it empty) turns the count off.
 PAGE_ANON_RATE = os.environ.get("PAGE_ANON_RATE", "300/minute") or None
 
-# `manage.py backup` writes date-times to the microsecond (Django's "json" keeps milliseconds).
-SERIALIZATION_MODULES = {"json-exact": "core.exactjson"}
+# Backups keep date-times to the microsecond (Django's "json" keeps milliseconds): `manage.py
+# backup` writes JSON Lines ("jsonl-exact"); earlier releases wrote one JSON array ("json-exact").
+SERIALIZATION_MODULES = {"json-exact": "core.exactjson", "jsonl-exact": "core.exactjsonl"}
 
 # Bodies above this size get a 413 (JSON under /api/); no write of ours needs more.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_BODY_BYTES", str(2 * 1024 * 1024)))

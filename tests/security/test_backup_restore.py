@@ -4,10 +4,12 @@ Runs the commands in fresh interpreters with different DATABASE_URLs, as `make b
 `make restore FILE=...` do.
 """
 
+import gzip
 import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,10 @@ def manage(database_url, *arguments, code=None):
     return result.stdout
 
 
+def kinds(lines):
+    return Counter(json.loads(line)["model"] for line in lines)
+
+
 @pytest.fixture
 def postgres_database():
     psycopg = pytest.importorskip("psycopg")
@@ -82,14 +88,21 @@ def test_a_backup_restored_from_sqlite_into_postgresql_answers_the_api_identical
     manage(sqlite, "migrate", "-v0")
     manage(sqlite, code=POPULATE)
     before = json.loads(manage(sqlite, code=READ))
-    backup = tmp_path / "kzwatch-backup.json.gz"
+    backup = tmp_path / "kzwatch-backup.jsonl.gz"
     manage(sqlite, "backup", "--output", str(backup))
+    with gzip.open(backup, "rt", encoding="utf-8") as stream:
+        assert json.loads(stream.readline())["model"]  # JSON Lines: a row a line
 
     manage(postgres_database, "migrate", "-v0")
     manage(postgres_database, "restore", str(backup))
     after = json.loads(manage(postgres_database, code=READ))
 
     assert after == before
+    # Backed up again from PostgreSQL (one read-only snapshot there): the same rows, kind by kind.
+    again = tmp_path / "from-postgresql.jsonl"
+    manage(postgres_database, "backup", "--output", str(again))
+    with gzip.open(backup, "rt", encoding="utf-8") as first, again.open(encoding="utf-8") as second:
+        assert kinds(second) == kinds(first)
     assert before["history"]["events.HistoricalEvent"] >= 3
     assert {row["key"] for row in before["anonymous /api/v1/tombstones/"][1]["results"]} >= {"deleted-one"}
     assert any(row["slug"] == "a-draft" for row in before["admin /api/v1/events/?page_size=200"][1]["results"])
@@ -100,7 +113,7 @@ def test_a_backup_restored_from_sqlite_into_postgresql_answers_the_api_identical
     )
     # A second restore over the records now there is refused, and changes nothing.
     env = {**os.environ, "DATABASE_URL": postgres_database, "DEBUG": "1", "CACHE_URL": "locmem://"}
-    again = subprocess.run(
+    refused = subprocess.run(
         [sys.executable, "manage.py", "restore", str(backup)], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    assert again.returncode != 0 and "already holds records" in again.stderr
+    assert refused.returncode != 0 and "already holds records" in refused.stderr
