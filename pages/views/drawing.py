@@ -103,7 +103,8 @@ def event_axis(buckets, singles, lanes, *, by="type", query, total=None):
     ordered += alone
     lane_of = {key: lane for lane in ordered for key in lane["keys"]}
     for lane in ordered:
-        lane["narrowed"] = _narrowed(query, kind, lane)
+        # Encoded once: a busy axis has hundreds of marks, and each adds only its period.
+        lane["narrowed"] = _narrowed(query, kind, lane).urlencode()
     yearly = len(singles) > MAX_SINGLES and len({bucket["month"] for bucket in buckets}) > MAX_MONTHS
     if len(singles) > MAX_SINGLES:
         buckets = _merged(buckets, lane_of, yearly=yearly)
@@ -144,7 +145,8 @@ def event_axis(buckets, singles, lanes, *, by="type", query, total=None):
 
 
 def _narrowed(query, kind, lane):
-    """The page's filter narrowed to `lane` (a period is added per mark), as a QueryDict."""
+    """The page's filter narrowed to `lane`, without a period (each mark adds its own, last), as
+    a QueryDict."""
     narrowed = query.copy()
     for name in ("cursor", "date_after", "date_before"):
         narrowed.pop(name, None)
@@ -233,11 +235,9 @@ def _event_mark(axis, bucket, lane, kind, *, yearly):
         href = reverse("events:event-detail", args=[bucket["slug"]])
         label = f"{bucket['title']} ({bucket.get('when') or month_label})"
     else:
-        narrowed = lane["narrowed"].copy()
-        narrowed["date_after"] = narrowed["date_before"] = (
-            f"{month.year:04d}" if yearly else f"{month.year:04d}-{month.month:02d}"
-        )
-        href = "?" + narrowed.urlencode()
+        period = f"{month.year:04d}" if yearly else f"{month.year:04d}-{month.month:02d}"
+        # What QueryDict.urlencode() would write with the period set: digits and "-" need no quoting.
+        href = "?" + "&".join(part for part in (lane["narrowed"], f"date_after={period}&date_before={period}") if part)
         label = f"{kind.label(count, lane['name'])}, {month_label}"
     if bucket["shape"] == "range":
         bar = axis.bar(bucket["first"], bucket["last"])
