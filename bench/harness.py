@@ -418,6 +418,6 @@ def table(results, targets=None):
         met = "" if target is None else "no" if missed(name, row, targets) else "yes"
         lines.append(
             f"| {name} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['baseline_median_ms']:.1f} "
-            f"| {row['ratio']:.1f}x | {f'≤{target}x' if target else 'none'} | {met} | {row['queries']} |"
+            f"| {row['ratio']:.1f}x | {'none' if target is None else f'≤{target}x'} | {met} | {row['queries']} |"
         )
     return "\n".join(lines)
