@@ -4,7 +4,7 @@
 factions and memberships, offices with chained successions, sources, events in every EDTF
 precision the project accepts, participations skewed like real coverage (a few actors take
 part in most events: Zipf), and citations for every published claim. The same arguments
-always give the same rows. Rows go in with `bulk_create`, so no history rows are written:
+always give the same rows. Rows go in with `bulk_create` (`COPY` on PostgreSQL), so no history rows are written:
 the synthetic record has no past, and `updated_since` sees every row as changed at load
 time (its `updated_at`), which is what a mirror starting afresh would see too.
 """
