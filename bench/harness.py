@@ -159,7 +159,7 @@ def subjects():
     return busiest, event_type, deep
 
 
-def operations(*, import_events=IMPORT_EVENTS):
+def operations(*, import_events=IMPORT_EVENTS, export_repetitions=EXPORT_REPETITIONS):
     busiest, event_type, (deep_date, deep_pk) = subjects()
     anonymous, staff = Client(), Client()
     admin = get_user_model().objects.filter(
@@ -223,7 +223,7 @@ def operations(*, import_events=IMPORT_EVENTS):
         ),
     ]
     listed += pages_of_the_past_and_the_network(anonymous)
-    listed += exchanges(anonymous)
+    listed += exchanges(anonymous, export_repetitions)
     rows = bulk.import_rows(import_events)
     listed.append(
         Operation(
@@ -262,7 +262,7 @@ def pages_of_the_past_and_the_network(anonymous):
     return listed
 
 
-def exchanges(anonymous):
+def exchanges(anonymous, export_repetitions=EXPORT_REPETITIONS):
     """The reconciliation batch and the whole-record exports."""
     listed = []
     batch = reconciliation_batch()
@@ -280,7 +280,7 @@ def exchanges(anonymous):
             get(anonymous, "/api/v1/export/graph.graphml"),
             baselines.graph_graphml,
             same_graph,
-            repetitions=EXPORT_REPETITIONS,
+            repetitions=export_repetitions,
         )
     )
     listed.append(
@@ -288,7 +288,7 @@ def exchanges(anonymous):
             "ftm_export",
             get(anonymous, "/api/v1/export/ftm.jsonl"),
             baselines.ftm_lines,
-            repetitions=EXPORT_REPETITIONS,
+            repetitions=export_repetitions,
         )
     )
     return listed
@@ -367,7 +367,16 @@ def missed(name, result, targets):
     return target is not None and result["ratio"] is not None and result["ratio"] > target
 
 
-def measure(*, repetitions=30, warmup=3, only=None, import_events=IMPORT_EVENTS, targets=None, on_miss=None):
+def measure(
+    *,
+    repetitions=30,
+    warmup=3,
+    only=None,
+    import_events=IMPORT_EVENTS,
+    export_repetitions=EXPORT_REPETITIONS,
+    targets=None,
+    on_miss=None,
+):
     """Every operation `repetitions` times (or its own fewer), each time followed by its baseline.
 
     `on_miss(text)` receives where the time went for each operation over its target
@@ -376,7 +385,7 @@ def measure(*, repetitions=30, warmup=3, only=None, import_events=IMPORT_EVENTS,
     targets = TARGETS if targets is None else targets
     on_miss = on_miss or (lambda text: print(text, file=sys.stderr))
     results = {}
-    for operation in operations(import_events=import_events):
+    for operation in operations(import_events=import_events, export_repetitions=export_repetitions):
         if only and operation.name not in only:
             continue
         mine, theirs = [], []

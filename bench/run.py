@@ -100,6 +100,12 @@ def main(argv=None):
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="Measure only these operations.")
     parser.add_argument("--import-events", type=int, default=10_000, help="How many events bulk_import writes.")
+    parser.add_argument(
+        "--export-repetitions",
+        type=int,
+        default=5,
+        help="How many times each whole-record export runs (at L the FtM export takes minutes).",
+    )
     arguments = parser.parse_args(argv)
     configure_environment(arguments.size)
     ensure_database(os.environ["DATABASE_URL"])
@@ -112,7 +118,12 @@ def main(argv=None):
 
     actors, events = SIZES[arguments.size]
     prepare(actors, events, arguments.seed)
-    results = measure(repetitions=arguments.repetitions, only=arguments.only, import_events=arguments.import_events)
+    results = measure(
+        repetitions=arguments.repetitions,
+        only=arguments.only,
+        import_events=arguments.import_events,
+        export_repetitions=arguments.export_repetitions,
+    )
     print(
         f"\nSize {arguments.size} ({actors:,} actors, {events:,} events) on {connection.vendor}, "
         f"{arguments.repetitions} repetitions each:\n"
