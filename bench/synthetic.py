@@ -511,11 +511,12 @@ class Generator:
         )
 
     def write_evidence(self, events, participants):
-        """The participations chosen for each event, and one to three citations of each."""
+        """The participations chosen for each event, and one to three citations of each (by id:
+        millions of rows, and setting a related object costs more than the row's other fields)."""
         bulk_write(
             Participation,
             (
-                Participation(event=event, actor=actor, role=role)
+                Participation(event_id=event.pk, actor_id=actor.pk, role_id=role.pk)
                 for event, chosen in zip(events, participants, strict=True)
                 for actor, role in chosen
             ),
@@ -526,8 +527,8 @@ class Generator:
             Citation,
             (
                 Citation(
-                    event=event,
-                    source=source,
+                    event_id=event.pk,
+                    source_id=source.pk,
                     quote=f"Quote {number} on {event.slug}.",
                     credibility=self.random.randint(1, 6),
                 )
