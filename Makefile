@@ -106,8 +106,10 @@ pytest: $(VENV)/.installed-dev browser
 
 test: lint migrations-check pytest
 
-# Speed as a ratio against raw SQL measured in the same run, on PostgreSQL (DATABASE_URL,
-# default postgres://postgres@127.0.0.1:5432/kzwatch_bench); SIZE=S (20,000 events) or M (200,000).
+# Speed as a ratio against raw SQL measured in the same run, on PostgreSQL; SIZE=S (20,000
+# events), M (200,000) or L (1,000,000). Each size keeps its own database on
+# postgres://postgres@127.0.0.1:5432/ (kzwatch_bench for S, kzwatch_bench_m, kzwatch_bench_l),
+# so measuring one does not remake another; DATABASE_URL names one to use instead.
 SIZE ?= S
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --size $(SIZE) $(BENCH_ARGS)

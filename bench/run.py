@@ -1,11 +1,13 @@
-"""`make bench SIZE=S|M`: build (or reuse) a synthetic database, measure, print, write bench-results.json.
+"""`make bench SIZE=S|M|L`: build (or reuse) a synthetic database, measure, print, write bench-results.json.
 
     python -m bench.run --size S [--repetitions 30] [--only actor_search ...]
 
-DATABASE_URL names the PostgreSQL database to use (default
-postgres://postgres@127.0.0.1:5432/kzwatch_bench); it is created when missing and rebuilt
-when it holds a record of another size or seed. A generated database keeps a marker row
-(`kzwatch_bench_marker`) so the next run of the same size reuses it.
+Each size has a PostgreSQL database of its own, so that measuring one does not throw away
+another that took minutes to generate: `kzwatch_bench` for XS and S, `kzwatch_bench_m` for M,
+`kzwatch_bench_l` for L (on postgres://postgres@127.0.0.1:5432/). DATABASE_URL, when set,
+names the one database to use instead, whatever the size. The database is created when
+missing and rebuilt when it holds a record of another size or seed. A generated database
+keeps a marker row (`kzwatch_bench_marker`) so the next run of the same size reuses it.
 """
 
 import argparse
@@ -16,14 +18,16 @@ import time
 import warnings
 from pathlib import Path
 
-SIZES = {"XS": (50, 300), "S": (1_000, 20_000), "M": (10_000, 200_000)}
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kzwatch_bench"
+SIZES = {"XS": (50, 300), "S": (1_000, 20_000), "M": (10_000, 200_000), "L": (50_000, 1_000_000)}
+SERVER = "postgres://postgres@127.0.0.1:5432/"
+# XS and S share the database S always had: either takes a minute to remake.
+DATABASES = {"XS": "kzwatch_bench", "S": "kzwatch_bench", "M": "kzwatch_bench_m", "L": "kzwatch_bench_l"}
 RESULTS = Path(__file__).resolve().parents[1] / "bench-results.json"
 MARKER = "kzwatch_bench_marker"
 
 
-def configure_environment():
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+def configure_environment(size):
+    os.environ.setdefault("DATABASE_URL", SERVER + DATABASES[size])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzwatch.settings")
     os.environ.setdefault("SECRET_KEY", "kzwatch-benchmark-only")
     os.environ.setdefault("KZWATCH_PLAIN_STATIC", "1")
@@ -89,13 +93,21 @@ def _holds_data():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=SIZES, default="S", help="S: 1,000 actors / 20,000 events; M: 10x that.")
+    parser.add_argument(
+        "--size", choices=SIZES, default="S", help="S: 1,000 actors / 20,000 events; M: 10x that; L: 50x that."
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="Measure only these operations.")
     parser.add_argument("--import-events", type=int, default=10_000, help="How many events bulk_import writes.")
+    parser.add_argument(
+        "--export-repetitions",
+        type=int,
+        default=5,
+        help="How many times each whole-record export runs (at L the FtM export takes minutes).",
+    )
     arguments = parser.parse_args(argv)
-    configure_environment()
+    configure_environment(arguments.size)
     ensure_database(os.environ["DATABASE_URL"])
     import django
 
@@ -106,7 +118,12 @@ def main(argv=None):
 
     actors, events = SIZES[arguments.size]
     prepare(actors, events, arguments.seed)
-    results = measure(repetitions=arguments.repetitions, only=arguments.only, import_events=arguments.import_events)
+    results = measure(
+        repetitions=arguments.repetitions,
+        only=arguments.only,
+        import_events=arguments.import_events,
+        export_repetitions=arguments.export_repetitions,
+    )
     print(
         f"\nSize {arguments.size} ({actors:,} actors, {events:,} events) on {connection.vendor}, "
         f"{arguments.repetitions} repetitions each:\n"

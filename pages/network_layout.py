@@ -8,16 +8,17 @@ events (drafts would give away, by where people sit, links a reader may not see)
 
 The layout takes a fraction of a second on the article's record (about 200 nodes), 2 s at the
 benchmark's size S (970 nodes) and 104 s at size M (9,680 nodes, 158,000 edges; `ITERATIONS`
-caps it), so it is kept in the shared cache with no expiry, with the `page_cache.generation()`
-it was made for. When the public record has changed since, the first request does not lay it
-out again: it reads which nodes the record has (0.7 s at size M), places those the layout
-lacks (a newly recorded person, faction or office) near the neighbours they already have, each
-at a small offset its id decides, and keeps the result for the new generation. A node the
-kept layout lacks while the generation stands (a row written in bulk, which starts none) is
-placed the same way for that answer alone. Placed nodes never move, so a reader coming back finds the picture as
-they left it; a new node may land in a crowd, which `manage.py layout_network` (run on purpose,
-and by `make run`) tidies by laying everything out afresh. Only a cache that holds no layout at
-all (a new database, or a cache cleared) makes a request lay out the whole record.
+caps it, and past `FORCED_NODES` only the most linked are laid out by force), so it is kept in
+the shared cache with no expiry, with the `page_cache.generation()` it was made for. When the
+public record has changed since, the first request does not lay it out again: it reads which
+nodes the record has (0.7 s at size M), places those the layout lacks (a newly recorded person,
+faction or office) near the neighbours they already have, each at a small offset its id
+decides, and keeps the result for the new generation. A node the kept layout lacks while the
+generation stands (a row written in bulk, which starts none) is placed the same way for that
+answer alone. Placed nodes never move, so a reader coming back finds the picture as they left
+it; a new node may land in a crowd, which `manage.py layout_network` (run on purpose, and by
+`make run`) tidies by laying everything out afresh. Only a cache that holds no layout at all (a
+new database, or a cache cleared) makes a request lay out the whole record.
 
 Each process also keeps the last layout it read, so a request reads two small keys (the
 generation and the layout's stamp) rather than the layout itself, which at size M is a few
@@ -44,6 +45,10 @@ ITERATIONS = 30
 # Shared events pull people together less than a shared office or faction: a span says where
 # someone stood, a shared event only that they met.
 TOGETHER_PULL = 0.3
+# The force layout weighs every pair of nodes in each iteration: 104 s for M's 9,680 nodes,
+# over an hour for L's 53,000 on these machines. Past this many nodes only the most linked are
+# laid out by force, and the rest placed near their neighbours as a newly recorded node is.
+FORCED_NODES = 10_000
 # How much of a node's place is its rank along each axis rather than where the forces left it.
 RANKED = 0.8
 NEAR = 0.04  # how far from its neighbours' middle a newly placed node sits
@@ -88,8 +93,20 @@ def lay_out():
     # People in published events with no one else on record have no edge, but `extended`
     # counts them as the record's: placed here, they are not missing at every change.
     graph.add_nodes_from(sorted(record_nodes() - set(graph)))
-    placed = networkx.spring_layout(graph, seed=SEED, iterations=ITERATIONS, weight="weight")
-    return evened({node: (float(x), float(y)) for node, (x, y) in placed.items()})
+    core = most_linked(graph, FORCED_NODES)
+    placed = networkx.spring_layout(core, seed=SEED, iterations=ITERATIONS, weight="weight")
+    placed = evened({node: (float(x), float(y)) for node, (x, y) in placed.items()})
+    rest = sorted(set(graph) - set(core))
+    return {**placed, **places_for(rest, placed, {node: set(graph[node]) for node in rest})}
+
+
+def most_linked(graph, count):
+    """`graph` itself, or past `count` nodes the part of it that holds its `count` most linked
+    (by weight; ties by id), their nodes in the order `graph` has them."""
+    if len(graph) <= count:
+        return graph
+    ranked = sorted(graph, key=lambda node: (-graph.degree(node, weight="weight"), node))
+    return graph.subgraph(ranked[:count]).copy()
 
 
 def evened(placed):

@@ -6,6 +6,7 @@ baseline answers what its operation answers, so a drift in the API's JSON fails 
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from actors.models import Actor, Alias, Membership, Tenure
 from bench import page_baselines
@@ -87,6 +88,46 @@ def test_benchmark_measures_every_operation_against_its_baseline(synthetic):
     assert "| api_events_list |" in table(results)
     # The import rolled back: the record is as the generator left it.
     assert Event.objects.count() == 300
+
+
+def test_an_operation_over_its_target_is_told_where_its_time_went(synthetic):
+    printed = []
+
+    results = measure(
+        repetitions=1,
+        warmup=0,
+        only=["actor_detail"],
+        import_events=20,
+        targets={"actor_detail": 0},
+        on_miss=printed.append,
+    )
+
+    assert set(results) == {"actor_detail"}
+    [text] = printed
+    assert text.startswith(f"actor_detail: {results['actor_detail']['ratio']}x, target 0x;")
+    assert "| actor_detail |" in table(results, {"actor_detail": 0}) and "| ≤0x | no |" in table(
+        results, {"actor_detail": 0}
+    )
+    if connection.vendor == "postgresql":
+        # The plan was measured: EXPLAIN ANALYZE ran the slowest query.
+        assert "actual time=" in text and "Execution Time" in text
+    else:
+        assert "EXPLAIN ANALYZE needs PostgreSQL" in text
+
+
+def test_an_operation_within_its_target_prints_nothing_more(synthetic):
+    printed = []
+
+    measure(
+        repetitions=1,
+        warmup=0,
+        only=["actor_detail"],
+        import_events=20,
+        targets={"actor_detail": 10**6},
+        on_miss=printed.append,
+    )
+
+    assert printed == []
 
 
 def test_the_board_baseline_pages_as_the_board_does():

@@ -285,6 +285,26 @@ def test_a_newcomer_is_placed_near_their_neighbours_and_nobody_moves(client, cas
     assert "actor/newcomer" in nodes(after)
 
 
+def test_past_its_bound_the_force_layout_takes_the_most_linked_and_places_the_rest_near_them(cast, monkeypatch):
+    whole = network_layout.lay_out()
+    monkeypatch.setattr(network_layout, "FORCED_NODES", 3)
+
+    placed = network_layout.lay_out()
+
+    # Every node has two links: the first three by id are laid out by force, and the rest placed
+    # beside a neighbour (the former's office beside the boss, who holds it later, then the former).
+    assert set(placed) == set(whole)
+    core = network_layout.most_linked(network_layout.record_graph(), 3)
+    assert set(core) == {"actor/aide", "actor/boss", "faction/clan"}
+    for node, neighbour in (
+        ("office/chair", "actor/aide"),
+        ("office/other-office", "actor/boss"),
+        ("actor/former", "office/other-office"),
+    ):
+        for axis in (0, 1):
+            assert abs(placed[node][axis] - placed[neighbour][axis]) <= network_layout.NEAR + 1e-4, node
+
+
 def test_the_layout_command_lays_out_the_whole_record(cast, capsys):
     from django.core.management import call_command
 
