@@ -165,7 +165,7 @@ def keep(request, response, key):
         or "no-store" in response.get("Cache-Control", "")
         # Made from a replica that may not show the change that began this generation yet: kept,
         # it would outlive the replica's lag by PAGE_CACHE_SECONDS.
-        or replica.may_lag_behind(key_generation(key))
+        or (replica.configured() and replica.may_lag_behind(key_generation(key)))
     ):
         return
     headers = [(name, value) for name, value in response.items() if name.lower() not in DELIVERY_HEADERS]

@@ -362,7 +362,7 @@ def test_the_actor_pages_neighbourhood_keeps_the_ties_among_those_they_met_and_n
     meetings = (("boss", "aide"), ("aide", "third"), ("boss", "third"), ("aide", "fourth"))
     people = {**cast, "third": third, "fourth": fourth}
     for pair in meetings:
-        event = EventFactory(date="2017-03-01")
+        event = EventFactory(date="2017-03-01", published=True)
         for slug in pair:
             ParticipationFactory(event=event, actor=people[slug])
 
