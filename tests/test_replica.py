@@ -13,8 +13,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.servers import free_port, start, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN_SECONDS = 3
@@ -78,12 +78,6 @@ def scratch_folder():
     memory = Path("/dev/shm")
     inside = str(memory) if memory.is_dir() and shutil.disk_usage(memory).free > 2**30 else None
     return Path(tempfile.mkdtemp(prefix="kzwatch-replica-", dir=inside))
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
@@ -151,24 +145,8 @@ def run_python(env, *arguments):
 def start_app(env, folder):
     """gunicorn with two workers on a free port; its address once it answers."""
     port = free_port()
-    log = (folder / "app.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kzwatch.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, base
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError((folder / "app.log").read_text()[-3000:])
+    command = [sys.executable, "-m", "gunicorn", "kzwatch.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    return start(command, port, folder, "app", cwd=ROOT, env=env), f"http://127.0.0.1:{port}"
 
 
 def wait_for_replay(primary, replica):
@@ -214,8 +192,7 @@ def cluster():
         yield {"primary": primary, "replica": replica, "base": base, "folder": folder, **seeded}
     finally:
         if app is not None:
-            app.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is in flight
-            app.wait(timeout=30)
+            stop(app)
         for server in (replica, primary):
             if (server.data / "postmaster.pid").exists():
                 subprocess.run(

@@ -12,9 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,11 +19,12 @@ import urllib.error
 import urllib.request
 from collections import namedtuple
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings
+
+from tests.servers import free_port, start, stop
 
 REDIS_SERVER = shutil.which("redis-server")
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -44,7 +42,6 @@ FRONT = "kzwatch.test"
 READER = "203.0.113.7"
 API_RATE = 5
 PASSWORD = "two-servers-pass-1234"
-STARTUP_SECONDS = 60
 Answer = namedtuple("Answer", "status headers text")
 
 
@@ -74,45 +71,6 @@ def cookies(answer):
     for line in answer.headers.get_all("Set-Cookie") or []:
         jar.load(line)
     return {name: morsel.value for name, morsel in jar.items()}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stop(process):
-    """The process and its children (gunicorn's workers): they run in a session of their own."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def wait_until_listening(process, port, log):
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args[0]} stopped with {process.returncode}:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    pytest.fail(f"nothing listened on port {port} after {STARTUP_SECONDS} s:\n{log.read_text()}")
-
-
-def start(command, port, folder, name, **options):
-    log = Path(folder) / f"{name}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True, **options)
-    wait_until_listening(process, port, log)
-    return process
 
 
 @pytest.fixture(scope="module")
