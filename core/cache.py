@@ -6,6 +6,12 @@ is one INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL and SQLite both unders
 table is counted (and culled past MAX_ENTRIES) on one `set` in CULL_EVERY instead of on each.
 Reads, `add`, `touch`, deletes and the table itself are Django's.
 
+The cull is this project's too. Django's drops expired entries, then a share of the rest in key
+order, whatever they are: with many pages kept, that took the network's layout ("pages:network:
+layout", which costs minutes to make at size M) and the generations. Here, past the expired
+entries, those that would expire soonest go first, and an entry kept with no expiry (a
+generation, the layout) never goes.
+
 `count_hit` adds one to a counter (the API throttle's, per client and window) in one
 statement on this cache, and with `add` and `incr` on any other.
 """
@@ -21,7 +27,7 @@ from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, router
 from django.utils.timezone import now
 
-from .framework import cache_limit, cache_table, cull
+from .framework import cache_limit, cache_table, cull_frequency
 
 CULL_EVERY = 50
 
@@ -92,4 +98,21 @@ class DatabaseCache(DjangoDatabaseCache):
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
                 count = cursor.fetchone()[0]
                 if count > cache_limit(self):
-                    cull(self, database, cursor, now().replace(microsecond=0), count)
+                    self.cull(connection, cursor, count)
+
+    def cull(self, connection, cursor, count):
+        """Delete the expired entries, then, while there are more than MAX_ENTRIES, the
+        1/CULL_FREQUENCY of those left that expire soonest; never an entry with no expiry."""
+        quote = connection.ops.quote_name
+        table, key_column, expires_column = map(quote, (cache_table(self), "cache_key", "expires"))
+        adapt = connection.ops.adapt_datetimefield_value
+        cursor.execute(f"DELETE FROM {table} WHERE {expires_column} < %s", [adapt(now().replace(microsecond=0))])
+        count -= cursor.rowcount
+        if count <= cache_limit(self) or not cull_frequency(self):
+            return
+        never = adapt(datetime.datetime.max.replace(microsecond=0))
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {key_column} IN (SELECT {key_column} FROM {table} "
+            f"WHERE {expires_column} < %s ORDER BY {expires_column}, {key_column} LIMIT %s)",
+            [never, max(count // cull_frequency(self), 1)],
+        )

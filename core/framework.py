@@ -49,9 +49,9 @@ def cache_limit(cache):
     return cache._max_entries
 
 
-def cull(cache, database, cursor, now, count):
-    """Cull a database cache holding `count` entries, as its own `set()` does when over its limit."""
-    cache._cull(database, cursor, now, count)
+def cull_frequency(cache):
+    """The share of its entries a cache drops when over its limit, as 1/this (its CULL_FREQUENCY)."""
+    return cache._cull_frequency
 
 
 def raw_delete(queryset, database):

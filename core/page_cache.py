@@ -22,6 +22,11 @@ behind: for REPLICA_PIN_SECONDS after a generation begins, they are made afresh 
 
 Apps say which of their models readers see with `watch()`, in their AppConfig.ready(). Writes
 that bypass signals (`bulk_create`, `QuerySet.update`) call `changed()` themselves.
+
+The costly parts of some pages (the timeline's axis, an actor's neighbourhood) are kept for
+everyone, signed in or not, by `part()`: under the readers' generation for those who see the
+published record, and under the *record's* generation, which drafts move too, for those who see
+drafts. A curator's draft thus makes the curators' parts afresh and leaves the readers' alone.
 """
 
 import hashlib
@@ -36,8 +41,11 @@ from django.http import HttpResponse
 from django_htmx.middleware import HtmxDetails
 
 from core import replica
+from core.visibility import sees_unpublished
 
 GENERATION_KEY = "public-generation"
+# Moved by every change, drafts included: the generation of what curators see.
+RECORD_GENERATION_KEY = "record-generation"
 SAFE_METHODS = ("GET", "HEAD")
 # Headers that belong to one delivery, not to the answer; every other one (HX-Push-Url,
 # X-Frame-Options, ETag, ...) is kept with it.
@@ -47,28 +55,32 @@ DELIVERY_HEADERS = {"date", "server", "content-length", "set-cookie"}
 MAX_KEPT_BYTES = 1_000_000
 
 
-def generation():
-    """The current generation; a fresh one (the clock) when the cache has none, so old keys never match."""
-    value = cache.get(GENERATION_KEY)
+def generation(*, drafts=False):
+    """The current generation of the published record (of the whole record, drafts included,
+    with `drafts`); a fresh one (the clock) when the cache has none, so old keys never match."""
+    key = RECORD_GENERATION_KEY if drafts else GENERATION_KEY
+    value = cache.get(key)
     if value is None:
         value = time.time_ns()
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
+        cache.add(key, value, timeout=None)
+        value = cache.get(key, value)
     return value
 
 
-def changed():
-    """Something public changed: start a new generation now, and again when the transaction commits.
+def changed(*, public=True):
+    """Something changed: start a new generation now, and again when the transaction commits.
+    A change readers cannot see (`public=False`: a draft) starts one of the record's only.
 
     The second start matters: a reader who fetched the new generation before the commit may
     have stored the old record under it.
     """
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    _new_generation(public)
+    transaction.on_commit(lambda: _new_generation(public))
 
 
-def _new_generation():
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+def _new_generation(public):
+    now = time.time_ns()
+    cache.set_many({RECORD_GENERATION_KEY: now, **({GENERATION_KEY: now} if public else {})}, timeout=None)
 
 
 def watch(*models, public=None):
@@ -85,8 +97,7 @@ def watch(*models, public=None):
         instance._was_public = stored is not None and public(stored)
 
     def after_write(sender, instance, **kwargs):
-        if public is None or getattr(instance, "_was_public", False) or public(instance):
-            changed()
+        changed(public=public is None or getattr(instance, "_was_public", False) or public(instance))
 
     for model in models:
         pre_save.connect(before_save, sender=model, weak=False)
@@ -170,3 +181,35 @@ def keep(request, response, key):
         return
     headers = [(name, value) for name, value in response.items() if name.lower() not in DELIVERY_HEADERS]
     cache.set(key, (response.content, headers), timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def part(name, parts, user, make):
+    """What `make()` returns, kept per generation of what `user` may see: the costly part `name`
+    of a page, made of `parts` (what it depends on beyond the record, such as the filter; any
+    values whose repr() is stable).
+
+    Kept for PART_CACHE_SECONDS at most (0 makes it afresh each time), and not while a replica
+    may not show the change that began the generation yet.
+    """
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return each_part(name, [digest], user, lambda digests: {digest: make()})[digest]
+
+
+def each_part(name, keys, user, make):
+    """`part()` for many of a kind at once, such as each event of a list, in one read of the
+    cache: {key: value} for each of `keys` (numbers or short strings), where `make(missing)`
+    returns {key: value} for those not kept."""
+    if settings.PART_CACHE_SECONDS <= 0:
+        return make(list(keys))
+    drafts = sees_unpublished(user)
+    began = generation(drafts=drafts)
+    prefix = f"part:{name}:{'drafts' if drafts else 'published'}:{began}:"
+    stored = cache.get_many([f"{prefix}{key}" for key in keys])
+    found = {key: stored[f"{prefix}{key}"] for key in keys if f"{prefix}{key}" in stored}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        made = make(missing)
+        if not (replica.configured() and replica.may_lag_behind(began)):
+            cache.set_many({f"{prefix}{key}": value for key, value in made.items()}, settings.PART_CACHE_SECONDS)
+        found.update(made)
+    return found

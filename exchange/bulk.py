@@ -104,8 +104,7 @@ def events_bulk_create(*, new_events, user):
         ids = [new.event.pk for new in chunk]
         for model, field in ((Event, "id"), (Participation, "event"), (Citation, "event")):
             _history_copy(model=model, field=field, ids=ids, user=user)
-        if any(new.event.status != Event.Status.DRAFT for new in chunk):
-            page_cache.changed()
+        page_cache.changed(public=any(new.event.status != Event.Status.DRAFT for new in chunk))
 
 
 def _history_copy(*, model, field, ids, user):

@@ -53,8 +53,9 @@ def stopped_throttle_clock(monkeypatch):
 
 @pytest.fixture
 def no_page_cache(settings):
-    """For tests that count what a view itself asks the database: no answer from the readers' cache."""
-    settings.PAGE_CACHE_SECONDS = 0
+    """For tests that count what a view itself asks the database: no answer from the readers'
+    cache, and no part of a page kept for anyone (`page_cache.part`)."""
+    settings.PAGE_CACHE_SECONDS = settings.PART_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,24 @@ def test_the_table_is_culled_past_its_limit(table_cache, monkeypatch):
     assert table_cache.get("key-7") == 7
 
 
+def test_the_cull_drops_the_soonest_to_expire_and_never_what_is_kept_for_good(table_cache, monkeypatch):
+    """Django's cull took a share in key order: the network's layout ("pages:network:layout")
+    went before any page kept for minutes."""
+    monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    table_cache.set("pages:network:layout", "minutes to make", timeout=None)
+    table_cache.set("a-generation", 1, timeout=None)
+    for number in range(6):
+        table_cache.set(f"page-{number}", number, timeout=60 * (number + 1))
+
+    with connection.cursor() as cursor:
+        table_cache.cull(connection, cursor, 8)
+
+    assert table_cache.get("pages:network:layout") == "minutes to make"
+    assert table_cache.get("a-generation") == 1
+    # Half of the eight go (CULL_FREQUENCY 2), the soonest to expire first.
+    assert [table_cache.get(f"page-{number}") for number in range(6)] == [None] * 4 + [4, 5]
+
+
 def test_a_counter_adds_one_in_one_query_per_hit(table_cache):
     with CaptureQueriesContext(connection) as queries:
         counts = [table_cache.count_hit("hits", 60) for _ in range(3)]

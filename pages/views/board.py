@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Win
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actors.models import Faction, Membership, Office, Tenure
@@ -317,14 +318,28 @@ def board(request, day):
     compare = None
     if form.is_bound and form.is_valid():
         compare = form.cleaned_data["compare"]
-    links = Links(_query({}, record))
     context = {
         **known_context(request, record),
         "day": day,
         "day_display": display(day.isoformat()),
         "form": form,
-        "sections": [_board_section(request, record, kind, day, links) for kind in KINDS.values()],
+        "compare": compare,
+        # Its spans' windows over every office and faction, twice with `compare`, are most of a
+        # fresh board's cost: kept per day, query and generation of what the reader may see.
+        "board_html": page_cache.part(
+            "board",
+            (day, compare, sorted(request.GET.lists())),
+            request.user,
+            lambda: _board_html(request, record, day, compare),
+        ),
     }
+    return render(request, "pages/board.html", context, status=400 if form.errors else 200)
+
+
+def _board_html(request, record, day, compare):
+    """The board's sections on `day`, and with `compare` what changed between the dates, as HTML."""
+    links = Links(_query({}, record))
+    context = {"day": day, "sections": [_board_section(request, record, kind, day, links) for kind in KINDS.values()]}
     if compare is not None:
         earlier, later = sorted([day, compare])
         context.update(
@@ -337,7 +352,7 @@ def board(request, day):
                 + _query({"compare": day.isoformat()}, record),
             }
         )
-    return render(request, "pages/board.html", context, status=400 if form.errors else 200)
+    return render_to_string("pages/_board_body.html", context, request=request)
 
 
 def _after(text):

@@ -19,6 +19,7 @@ from events.models import Citation, Event, Participation, Source
 from events.record import CAUSE_SLUGS, Record, show_causes
 
 from .drawing import span_chart
+from .event_items import with_items, with_own_items
 from .known import known_context, refused_moment
 from .neighbourhood import actor_network
 
@@ -74,9 +75,9 @@ def recent_events(request, record, **filters):
     # The filters read the participations and memberships of the same record (`EventFilterSet.rows`).
     matching = EventFilterSet(filters, queryset=visible, request=request).qs
     if record.past:
-        events = record.newest_events(matching, RECENT)
+        events = with_own_items(record.newest_events(matching, RECENT))
     else:
-        events = list(matching.for_timeline().reverse_chronological()[:RECENT])
+        events = with_items(list(matching.reverse_chronological()[:RECENT]), request.user)
     return {"events": events, "more_events": len(events) == RECENT, "can_see_drafts": sees_unpublished(request.user)}
 
 

@@ -8,6 +8,7 @@ import datetime
 
 from django.urls import reverse
 
+from core import page_cache
 from core.dates import display
 from events.models import Event
 
@@ -56,19 +57,26 @@ def actor_network(request, actor, spans):
         today = datetime.date.today()
         ends = [end for span in spans for end in (span.start_lower, span.end_lower) if end and end <= today]
         day = max(ends) if ends else last_known_day(request.user)
-    node = f"actor/{actor.slug}"
-    graph = around_person(day, actor.pk, events=Event.objects.visible_to(request.user))
-    around = graph.within(busiest(graph.within(neighbourhood(graph, [node], 1)), NARROW_NODES, [node]))
-    places = places_of(around.nodes, network_layout.positions(), graph)
-    points = [places[other] for other in around.nodes]
+
+    def make():
+        node = f"actor/{actor.slug}"
+        graph = around_person(day, actor.pk, events=Event.objects.visible_to(request.user))
+        around = graph.within(busiest(graph.within(neighbourhood(graph, [node], 1)), NARROW_NODES, [node]))
+        places = places_of(around.nodes, network_layout.positions(), graph)
+        points = [places[other] for other in around.nodes]
+        return {
+            "linked": len(around.nodes) > 1,
+            "wide": draw(around, places, MEDIUM, frame_points=points),
+            "narrow": draw(around, places, NARROW, frame_points=points),
+            "shows": legend_keys(around, None),
+        }
+
     return {
         "day": day,
         "day_display": display(day.isoformat()),
         "error": error,
         "text": text if error else day.isoformat(),
-        "linked": len(around.nodes) > 1,
-        "wide": draw(around, places, MEDIUM, frame_points=points),
-        "narrow": draw(around, places, NARROW, frame_points=points),
-        "shows": legend_keys(around, None),
+        # Its pair counts are most of a fresh actor page's cost: kept per generation.
+        **page_cache.part("actor-neighbourhood", (actor.pk, actor.slug, day), request.user, make),
         "network_url": reverse("actors:network-on", args=[day.isoformat()]) + f"?actor={actor.slug}&depth=2",
     }

@@ -11,6 +11,7 @@ import itertools
 
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from actors.models import Actor, Faction
 from actors.names import fold, query_tokens
@@ -23,6 +24,7 @@ from events.models import Event, EventType
 from events.models.event import CHRONOLOGICAL, REVERSE_CHRONOLOGICAL
 
 from .drawing import LANE_KINDS, MAX_SINGLES, event_axis
+from .event_items import with_items
 
 PAGE_SIZE = 50
 MAX_RESOLVED = 20
@@ -122,11 +124,11 @@ def timeline(request):
     if not errors:
         keys = ORDERINGS[filterset.form.cleaned_data["ordering"] or DEFAULT_ORDERING]
         try:
-            events, next_cursor = page_after(filterset.qs.for_timeline(), keys, data.get("cursor"), PAGE_SIZE)
+            events, next_cursor = page_after(filterset.qs, keys, data.get("cursor"), PAGE_SIZE)
         except ValueError:
             errors["cursor"] = ["This page's link is damaged: start again from the first page."]
         else:
-            axis = events_on_axis(filterset.qs, by, types, factions, query=data)
+            axis = kept_axis(request, filterset.qs, by, types, factions, query=data)
     query = data.copy()
     query.pop("cursor", None)
     context = {
@@ -135,7 +137,7 @@ def timeline(request):
         "errors": errors,
         "query": query,
         "data": data,
-        "years": month_groups(events),
+        "years": month_groups(with_items(events, request.user)),
         "next_query": _with(query, cursor=next_cursor) if next_cursor else None,
         "first_query": query.urlencode(),
         "is_later_page": bool(data.get("cursor")),
@@ -171,6 +173,21 @@ def _chosen(data, query, factions):
         ]
         for field, names in (("actor", actors), ("faction", faction_names))
     }
+
+
+def kept_axis(request, events, by, types, factions, *, query):
+    """The axis of the filtered `events` as HTML, with the number of events it draws, kept per
+    filter and generation of what the reader may see (`page_cache.part`): its GROUP BY over every
+    matching event and its hundreds of marks are most of a fresh timeline's cost. The page of
+    events (`cursor`) leaves the axis as it is; its marks' links keep the rest of the query."""
+    drawn = {name: query.getlist(name) for name in sorted(query) if name != "cursor"}
+
+    def make():
+        axis = events_on_axis(events, by, types, factions, query=query)
+        html = render_to_string("pages/_axis.html", {"axis": axis}) if axis["lanes"] else ""
+        return {"total": axis["total"], "html": html}
+
+    return page_cache.part("timeline-axis", (by, drawn), request.user, make)
 
 
 def events_on_axis(events, by, types, factions, *, query):
