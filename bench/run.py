@@ -37,8 +37,9 @@ def configure_environment(size):
     os.environ.setdefault("PAGE_ANON_RATE", "1000000/minute")
     # Keep the connection between requests, as a production server does.
     os.environ.setdefault("CONN_MAX_AGE", "600")
-    # What the views do, not the readers' cache: every repetition would be a kept answer.
-    os.environ["PAGE_CACHE_SECONDS"] = "0"
+    # What the views do, not the readers' cache nor the kept parts of pages: every repetition
+    # would be a kept answer.
+    os.environ["PAGE_CACHE_SECONDS"] = os.environ["PART_CACHE_SECONDS"] = "0"
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 

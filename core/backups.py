@@ -20,6 +20,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Prefetch
 
+from core import page_cache
 from core.framework import raw_delete
 
 FORMAT = "jsonl-exact"
@@ -217,4 +218,6 @@ def backup_restore(*, path, database):
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), loaded):
                 cursor.execute(statement)
+        # Rows written without signals: what readers and curators were kept before is not this record.
+        page_cache.changed()
     return count, len(loaded)
