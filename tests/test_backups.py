@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor
-from core import backups
+from core import backups, page_cache
 from events.models import Citation, Event, Participation, Source
 from tests.factories import (
     CitationFactory,
@@ -76,10 +76,13 @@ def test_a_backup_is_json_lines_and_restores_every_row_and_microsecond(tmp_path)
     # One line per row, links within their row's line.
     assert len(rows) == sum(len(values) for label, values in before.items() if not label.startswith("links "))
 
+    kept_for = page_cache.generation(), page_cache.generation(drafts=True)
     count, _ = backups.backup_restore(path=path, database="default")
 
     assert count == len(rows)
     assert everything() == before
+    # Written without signals: nothing kept of the record before it may be served.
+    assert page_cache.generation() != kept_for[0] and page_cache.generation(drafts=True) != kept_for[1]
     assert (
         before["links events.Event_related"] and before["links auth.User_groups"] and before["events.HistoricalEvent"]
     )

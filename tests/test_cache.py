@@ -70,6 +70,15 @@ def test_the_cull_drops_the_soonest_to_expire_and_never_what_is_kept_for_good(ta
     assert [table_cache.get(f"page-{number}") for number in range(6)] == [None] * 4 + [4, 5]
 
 
+def test_on_postgresql_the_table_writes_no_write_ahead_log():
+    """Unlogged: a count or a kept page commits without waiting for a disk flush."""
+    if connection.vendor != "postgresql":
+        pytest.skip("UNLOGGED tables are PostgreSQL's; SQLite has no write-ahead flush per cache write to spare")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'kzwatch_cache'")
+        assert cursor.fetchone() == ("u",)
+
+
 def test_a_counter_adds_one_in_one_query_per_hit(table_cache):
     with CaptureQueriesContext(connection) as queries:
         counts = [table_cache.count_hit("hits", 60) for _ in range(3)]
