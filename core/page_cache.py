@@ -23,10 +23,11 @@ behind: for REPLICA_PIN_SECONDS after a generation begins, they are made afresh 
 Apps say which of their models readers see with `watch()`, in their AppConfig.ready(). Writes
 that bypass signals (`bulk_create`, `QuerySet.update`) call `changed()` themselves.
 
-The costly parts of some pages (the timeline's axis, an actor's neighbourhood) are kept for
-everyone, signed in or not, by `part()`: under the readers' generation for those who see the
-published record, and under the *record's* generation, which drafts move too, for those who see
-drafts. A curator's draft thus makes the curators' parts afresh and leaves the readers' alone.
+The costly parts of some pages (the timeline's axis, the events' list items, an actor's
+neighbourhood, the board) are kept for everyone, signed in or not, by `part()` and `each_part()`:
+under the readers' generation for those who see the published record, and under the *record's*
+generation, which drafts move too, for those who see drafts. A curator's draft thus makes the
+curators' parts afresh and leaves the readers' alone.
 """
 
 import hashlib

@@ -352,7 +352,8 @@ def _board_html(request, record, day, compare):
                 + _query({"compare": day.isoformat()}, record),
             }
         )
-    return render_to_string("pages/_board_body.html", context, request=request)
+    # No request: nothing of one reader's (a CSRF token) may be kept for the next.
+    return render_to_string("pages/_board_body.html", context)
 
 
 def _after(text):
