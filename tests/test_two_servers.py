@@ -192,24 +192,36 @@ def test_a_write_on_one_server_renews_the_readers_pages_on_the_other_at_once(two
     assert "New Name" in call(b, page).text
 
 
-def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers, redis_url, django_user_model):
+def server_password_hash():
+    """PASSWORD's hash as the servers can check it: they know the default hashers only, not the
+    tests' fast one."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(PASSWORD, hasher.salt())
+
+
+def sign_in(server, username):
+    """Sign `username` (with PASSWORD) in through the admin's login form on `server`; their
+    session key."""
+    form = call(server, "/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    fields = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD, "next": "/admin/"}
+    csrf_cookie = f"{settings.CSRF_COOKIE_NAME}={cookies(form)[settings.CSRF_COOKIE_NAME]}"
+    headers = {"Cookie": csrf_cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    login = call(server, "/admin/login/", method="POST", headers=headers, body=urlencode(fields).encode())
+    assert login.status == 302, login.text
+    return cookies(login)[settings.SESSION_COOKIE_NAME]
+
+
+def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers, redis_url, django_user_model):
     from django.contrib.sessions.models import Session
 
     a, b = two_servers
-    # The servers know the default password hashers only, not the tests' fast one.
-    hasher = PBKDF2PasswordHasher()
     django_user_model.objects.create(
-        username="two-servers-admin", password=hasher.encode(PASSWORD, hasher.salt()), is_staff=True, is_superuser=True
+        username="two-servers-admin", password=server_password_hash(), is_staff=True, is_superuser=True
     )
-    form = call(a, "/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    fields = {"csrfmiddlewaretoken": token, "username": "two-servers-admin", "password": PASSWORD, "next": "/admin/"}
-    csrf_cookie = f"{settings.CSRF_COOKIE_NAME}={cookies(form)[settings.CSRF_COOKIE_NAME]}"
-    headers = {"Cookie": csrf_cookie, "Content-Type": "application/x-www-form-urlencoded"}
-    login = call(a, "/admin/login/", method="POST", headers=headers, body=urlencode(fields).encode())
-    assert login.status == 302, login.text
-    session = cookies(login)[settings.SESSION_COOKIE_NAME]
+    session = sign_in(a, "two-servers-admin")
     signed_in = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
 
     assert call(b, "/admin/").status == 302
@@ -223,3 +235,32 @@ def test_a_session_made_on_one_server_is_valid_on_the_other(two_servers, redis_u
     assert Session.objects.filter(session_key=session).exists()
     empty(redis_url)
     assert call(b, "/admin/", headers=signed_in).status == 200
+
+
+def test_a_draft_written_on_one_server_renews_a_curators_timeline_on_the_other(two_servers, curator):
+    """The kept parts of pages follow the record's generation, shared in Redis: the curator's
+    timeline on B shows a draft the moment A has written it; readers never see it."""
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import EventFactory, EventTypeFactory
+
+    a, b = two_servers
+    EventFactory(title="Published earlier", published=True)
+    EventTypeFactory(slug="arrest", name="Arrest")
+    curator.password = server_password_hash()
+    curator.save()
+    signed_in = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={sign_in(b, curator.username)}"}
+    assert "<strong>1</strong> dated event matches" in call(b, "/", headers=signed_in).text
+    assert "<strong>1</strong> dated event matches" in call(b, "/").text
+
+    token = Token.objects.create(user=curator)
+    headers = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
+    body = json.dumps({"title": "Drafted on A", "type": "arrest", "date": "2024-05", "status": "draft"}).encode()
+    written = call(a, "/api/v1/events/", method="POST", headers=headers, body=body)
+    assert written.status == 201, written.text
+
+    # The axis counts it: kept on B for the generation before, it was made again.
+    curators = call(b, "/", headers=signed_in).text
+    assert "Drafted on A" in curators and "<strong>2</strong> dated events match" in curators
+    readers = call(b, "/").text
+    assert "Drafted on A" not in readers and "<strong>1</strong> dated event matches" in readers
