@@ -30,6 +30,8 @@ from django.utils.timezone import now
 from .framework import cache_limit, cache_table, cull_frequency
 
 CULL_EVERY = 50
+# The expiry stored for an entry kept with no timeout (as Django's database cache stores it).
+NEVER = datetime.datetime.max.replace(microsecond=0)
 
 
 def count_hit(cache, key, timeout):
@@ -48,15 +50,17 @@ def count_hit(cache, key, timeout):
 
 
 class DatabaseCache(DjangoDatabaseCache):
+    def _quoted_table(self):
+        """The connection that writes the table, then the quoted names of the table and of its
+        key, value and expiry columns."""
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        return connection, *map(connection.ops.quote_name, (cache_table(self), "cache_key", "value", "expires"))
+
     def count_hit(self, key, timeout):
         """`count_hit` in one atomic statement. The counter is kept as a plain number, not a
         pickle, so that the database can add to it: only `count_hit` reads such a key."""
         key = self.make_and_validate_key(key)
-        connection = connections[router.db_for_write(self.cache_model_class)]
-        quote = connection.ops.quote_name
-        table, key_column, value_column, expires_column = map(
-            quote, (cache_table(self), "cache_key", "value", "expires")
-        )
+        connection, table, key_column, value_column, expires_column = self._quoted_table()
         current = now().replace(microsecond=0)
         expires = current + datetime.timedelta(seconds=timeout)
         expired = f"{table}.{expires_column} < %s"
@@ -77,15 +81,10 @@ class DatabaseCache(DjangoDatabaseCache):
         key = self.make_and_validate_key(key, version=version)
         timeout = self.get_backend_timeout(timeout)
         if timeout is None:
-            expires = datetime.datetime.max
+            expires = NEVER
         else:
             expires = datetime.datetime.fromtimestamp(timeout, tz=datetime.UTC if settings.USE_TZ else None)
-        database = router.db_for_write(self.cache_model_class)
-        connection = connections[database]
-        quote = connection.ops.quote_name
-        table, key_column, value_column, expires_column = map(
-            quote, (cache_table(self), "cache_key", "value", "expires")
-        )
+        connection, table, key_column, value_column, expires_column = self._quoted_table()
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         with connection.cursor() as cursor:
             cursor.execute(
@@ -98,21 +97,19 @@ class DatabaseCache(DjangoDatabaseCache):
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
                 count = cursor.fetchone()[0]
                 if count > cache_limit(self):
-                    self.cull(connection, cursor, count)
+                    self.cull(cursor, count)
 
-    def cull(self, connection, cursor, count):
+    def cull(self, cursor, count):
         """Delete the expired entries, then, while there are more than MAX_ENTRIES, the
         1/CULL_FREQUENCY of those left that expire soonest; never an entry with no expiry."""
-        quote = connection.ops.quote_name
-        table, key_column, expires_column = map(quote, (cache_table(self), "cache_key", "expires"))
+        connection, table, key_column, _, expires_column = self._quoted_table()
         adapt = connection.ops.adapt_datetimefield_value
         cursor.execute(f"DELETE FROM {table} WHERE {expires_column} < %s", [adapt(now().replace(microsecond=0))])
         count -= cursor.rowcount
         if count <= cache_limit(self) or not cull_frequency(self):
             return
-        never = adapt(datetime.datetime.max.replace(microsecond=0))
         cursor.execute(
             f"DELETE FROM {table} WHERE {key_column} IN (SELECT {key_column} FROM {table} "
             f"WHERE {expires_column} < %s ORDER BY {expires_column}, {key_column} LIMIT %s)",
-            [never, max(count // cull_frequency(self), 1)],
+            [adapt(NEVER), max(count // cull_frequency(self), 1)],
         )

@@ -62,7 +62,7 @@ def test_the_cull_drops_the_soonest_to_expire_and_never_what_is_kept_for_good(ta
         table_cache.set(f"page-{number}", number, timeout=60 * (number + 1))
 
     with connection.cursor() as cursor:
-        table_cache.cull(connection, cursor, 8)
+        table_cache.cull(cursor, 8)
 
     assert table_cache.get("pages:network:layout") == "minutes to make"
     assert table_cache.get("a-generation") == 1
