@@ -204,13 +204,13 @@ def each_part(name, keys, user, make):
         return make(list(keys))
     drafts = sees_unpublished(user)
     began = generation(drafts=drafts)
-    prefix = f"part:{name}:{'drafts' if drafts else 'published'}:{began}:"
-    stored = cache.get_many([f"{prefix}{key}" for key in keys])
-    found = {key: stored[f"{prefix}{key}"] for key in keys if f"{prefix}{key}" in stored}
+    cache_keys = {key: f"part:{name}:{'drafts' if drafts else 'published'}:{began}:{key}" for key in keys}
+    stored = cache.get_many(list(cache_keys.values()))
+    found = {key: stored[cache_key] for key, cache_key in cache_keys.items() if cache_key in stored}
     missing = [key for key in keys if key not in found]
     if missing:
         made = make(missing)
         if not (replica.configured() and replica.may_lag_behind(began)):
-            cache.set_many({f"{prefix}{key}": value for key, value in made.items()}, settings.PART_CACHE_SECONDS)
+            cache.set_many({cache_keys[key]: value for key, value in made.items()}, settings.PART_CACHE_SECONDS)
         found.update(made)
     return found

@@ -25,9 +25,9 @@ CACHE_URL     redis://host:port/db for a Redis cache; the default is a table in 
               and written through to the database
 PAGE_CACHE_SECONDS how long a page or API answer made for readers without credentials is kept
               at most (300 by default; 0 turns it off); any public change ends it at once
-PART_CACHE_SECONDS how long the costly part of a page (the timeline's axis, an actor's
-              neighbourhood) is kept for anyone, signed in or not (3600 by default; 0 turns it
-              off); any change its reader could see ends it at once
+PART_CACHE_SECONDS how long the costly part of a page (the timeline's axis, an event's list
+              item, an actor's neighbourhood, the board) is kept for anyone, signed in or not
+              (3600 by default; 0 turns it off); any change its reader could see ends it at once
 CONN_MAX_AGE  seconds a worker keeps its database connection (60 by default; 0 closes it after
               each request)
 STATIC_ROOT   where collectstatic writes; `staticfiles/` beside manage.py by default
@@ -305,8 +305,9 @@ else:
 # its answers itself, after its throttle.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_SKIP = ("/admin/", "/api/", "/" + STATIC_URL)
-# The costly parts of pages (the timeline's axis, an actor's neighbourhood), kept for everyone,
-# curators too, until what they may see changes (core/page_cache.py `part()`), at most this long.
+# The costly parts of pages (the timeline's axis, the events' list items, an actor's
+# neighbourhood, the board), kept for everyone, curators too, until what they may see changes
+# (core/page_cache.py `part()`), at most this long.
 PART_CACHE_SECONDS = int(os.environ.get("PART_CACHE_SECONDS", "3600"))
 # Pages a reader not signed in may ask for per client address, kept or not (a fresh one costs
 # tens of milliseconds); None (set it empty) turns the count off.

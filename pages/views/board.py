@@ -328,7 +328,7 @@ def board(request, day):
         # fresh board's cost: kept per day, query and generation of what the reader may see.
         "board_html": page_cache.part(
             "board",
-            (day, compare, sorted(request.GET.lists())),
+            (day, sorted(request.GET.lists())),
             request.user,
             lambda: _board_html(request, record, day, compare),
         ),
