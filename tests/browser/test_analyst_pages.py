@@ -76,12 +76,9 @@ def analyst_opens_the_board_and_compares_two_dates(live_server, page, console_er
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(live_server.url + "/as-of/2017-09-15/")
     # The board lists offices by name, 30 to a page: the premiership is on a later one.
-    while not page.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).count():
-        page.get_by_role("link", name="More offices →").click()
+    turn_pages_until(page, lambda: office_heading(page, "Prime Minister of Kazakhstan"), "More offices →")
     offices = page.locator("section", has=page.get_by_role("heading", name="Offices", exact=True))
-    prime_minister = offices.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).locator(
-        "xpath=following-sibling::ul[1]"
-    )
+    prime_minister = office_heading(offices, "Prime Minister of Kazakhstan").locator("xpath=following-sibling::ul[1]")
     expect(prime_minister).to_contain_text("Bakytzhan Sagintayev")
     expect(prime_minister).not_to_contain_text("Karim Massimov")
 
@@ -91,9 +88,11 @@ def analyst_opens_the_board_and_compares_two_dates(live_server, page, console_er
     expect(page).to_have_url(re.compile(r"/as-of/2017-09-15/\?compare=2015-06-01$"))
     changes = page.locator("section.changes")
     expect(changes).to_contain_text("What changed from 1 Jun 2015 to 15 Sep 2017")
-    while not changes.locator("li", has_text=re.compile(r"^\s*Prime Minister of Kazakhstan")).count():
-        page.get_by_role("link", name="More changed offices →").click()
-        changes = page.locator("section.changes")
+    turn_pages_until(
+        page,
+        lambda: changes.locator("li", has_text=re.compile(r"^\s*Prime Minister of Kazakhstan")),
+        "More changed offices →",
+    )
     line = changes.locator("li", has_text=re.compile(r"^\s*Prime Minister of Kazakhstan")).first
     expect(line).to_contain_text(re.compile(r"Bakytzhan Sagintayev\s+replaced\s+Karim Massimov"))
     expect(line.get_by_role("link", name="Sagintayev replaces Massimov as Prime Minister")).to_be_visible()
@@ -101,12 +100,22 @@ def analyst_opens_the_board_and_compares_two_dates(live_server, page, console_er
 
     page.get_by_role("link", name="See the board on the other date").click()
     expect(page).to_have_url(re.compile(r"/as-of/2015-06-01/"))
-    while not page.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).count():
-        page.get_by_role("link", name="More offices →").click()
-    pm_2015 = page.locator("h3", has_text=re.compile(r"^Prime Minister of Kazakhstan$")).locator(
-        "xpath=following-sibling::ul[1]"
-    )
+    turn_pages_until(page, lambda: office_heading(page, "Prime Minister of Kazakhstan"), "More offices →")
+    pm_2015 = office_heading(page, "Prime Minister of Kazakhstan").locator("xpath=following-sibling::ul[1]")
     expect(pm_2015).to_contain_text("Karim Massimov")
     expect(pm_2015).not_to_contain_text("possibly")  # reports date his second premiership to the day
     page.screenshot(path=tmp_path / "board-2015.png", full_page=True)
     assert console_errors == []
+
+
+def turn_pages_until(page, found, link_name):
+    """Follow the `link_name` link until `found()` locates something, each next page loaded before it is looked at."""
+    page.wait_for_load_state()
+    while not found().count():
+        before = page.url
+        page.get_by_role("link", name=link_name).click()
+        page.wait_for_url(lambda url, before=before: url != before)  # and its load: the old page is not searched again
+
+
+def office_heading(within, name):
+    return within.locator("h3", has_text=re.compile(rf"^{re.escape(name)}$"))
