@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.paging import follow
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -112,9 +114,7 @@ def turn_pages_until(page, found, link_name):
     """Follow the `link_name` link until `found()` locates something, each next page loaded before it is looked at."""
     page.wait_for_load_state()
     while not found().count():
-        before = page.url
-        page.get_by_role("link", name=link_name).click()
-        page.wait_for_url(lambda url, before=before: url != before)  # and its load: the old page is not searched again
+        follow(page.get_by_role("link", name=link_name))
 
 
 def office_heading(within, name):
