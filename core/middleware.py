@@ -194,8 +194,8 @@ class AnonymousPageCacheMiddleware:
                 return None
             key = page_cache.cache_key(request, getattr(view, "query_parameters", frozenset()))
             stored = page_cache.cached(key) if key else None
+            if stored is None:
+                request.page_cache_key = page_cache.to_keep(key)  # the view's answer is kept on the way out
         except DATABASE_ERRORS as exception:
             return database_unavailable(request, exception)
-        if key and stored is None:
-            request.page_cache_key = key  # the answer the view makes is kept on the way out
         return stored

@@ -17,8 +17,9 @@ Every query parameter a request names could make a new key, so a view says which
 query naming any other is made afresh and not kept, and the parameters a view reads are sorted
 into the key, so their order makes no second copy.
 
-With a read replica (core/replica.py), answers are made from the replica, which may be a moment
-behind: for REPLICA_PIN_SECONDS after a generation begins, they are made afresh and not kept.
+With a read replica (core/replica.py), answers are made from the replica, which may be behind
+the primary: each generation notes the primary's WAL position when it began, and an answer
+made from the replica is kept only if the replica had replayed that far before it was made.
 
 Apps say which of their models readers see with `watch()`, in their AppConfig.ready(). Writes
 that bypass signals (`bulk_create`, `QuerySet.update`) call `changed()` themselves.
@@ -47,6 +48,9 @@ from core.visibility import sees_unpublished
 GENERATION_KEY = "public-generation"
 # Moved by every change, drafts included: the generation of what curators see.
 RECORD_GENERATION_KEY = "record-generation"
+# With a replica, how long the WAL position a generation began at is noted; a generation
+# current for longer is checked against the primary's position at the time of asking.
+GENERATION_POSITION_SECONDS = 3600
 SAFE_METHODS = ("GET", "HEAD")
 # Headers that belong to one delivery, not to the answer; every other one (HX-Push-Url,
 # X-Frame-Options, ETag, ...) is kept with it.
@@ -81,7 +85,23 @@ def changed(*, public=True):
 
 def _new_generation(public):
     now = time.time_ns()
+    if replica.configured():
+        cache.set(_position_key(now), replica.written_position(), timeout=GENERATION_POSITION_SECONDS)
     cache.set_many({RECORD_GENERATION_KEY: now, **({GENERATION_KEY: now} if public else {})}, timeout=None)
+
+
+def _position_key(began):
+    return f"generation-position:{began}"
+
+
+def shown(began):
+    """Whether what the request in progress reads shows the change that began the generation
+    `began`, so that what it makes may be kept under that generation: always without a replica
+    or on the primary; from the replica, once it had replayed the primary's WAL as far as it
+    was when the generation began (or, where that is no longer noted, as far as it is now)."""
+    if not (replica.configured() and replica.reads_replica()):
+        return True
+    return replica.shows(cache.get(_position_key(began)) or replica.written_position())
 
 
 def watch(*models, public=None):
@@ -162,8 +182,16 @@ def cached(key):
     return response
 
 
+def to_keep(key):
+    """After a miss on `key` (None: not to be kept), the key to keep the answer about to be made
+    under, or None: where it would be made from a replica that does not show the change that
+    began the key's generation yet, it is made (from the replica) but not kept. Asked before the
+    view reads anything."""
+    return key if key is not None and shown(key_generation(key)) else None
+
+
 def keep(request, response, key):
-    """Keep a complete, cookie-free 200 of at most MAX_KEPT_BYTES under `key` (taken before the view ran)."""
+    """Keep a complete, cookie-free 200 of at most MAX_KEPT_BYTES under `key` (from `to_keep()`)."""
     user = getattr(request, "user", None)
     if (
         response.status_code != 200
@@ -175,9 +203,6 @@ def keep(request, response, key):
         or (user is not None and user.is_authenticated)
         or "private" in response.get("Cache-Control", "")
         or "no-store" in response.get("Cache-Control", "")
-        # Made from a replica that may not show the change that began this generation yet: kept,
-        # it would outlive the replica's lag by PAGE_CACHE_SECONDS.
-        or (replica.configured() and replica.may_lag_behind(key_generation(key)))
     ):
         return
     headers = [(name, value) for name, value in response.items() if name.lower() not in DELIVERY_HEADERS]
@@ -189,8 +214,8 @@ def part(name, parts, user, make):
     of a page, made of `parts` (what it depends on beyond the record, such as the filter; any
     values whose repr() is stable).
 
-    Kept for PART_CACHE_SECONDS at most (0 makes it afresh each time), and not while a replica
-    may not show the change that began the generation yet.
+    Kept for PART_CACHE_SECONDS at most (0 makes it afresh each time), and not when made from a
+    replica that does not show the change that began the generation yet.
     """
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return each_part(name, [digest], user, lambda digests: {digest: make()})[digest]
@@ -209,8 +234,9 @@ def each_part(name, keys, user, make):
     found = {key: stored[cache_key] for key, cache_key in cache_keys.items() if cache_key in stored}
     missing = [key for key in keys if key not in found]
     if missing:
+        keeping = shown(began)  # before `make` reads anything
         made = make(missing)
-        if not (replica.configured() and replica.may_lag_behind(began)):
+        if keeping:
             cache.set_many({cache_keys[key]: value for key, value in made.items()}, settings.PART_CACHE_SECONDS)
         found.update(made)
     return found

@@ -7,13 +7,15 @@ With DATABASE_REPLICA_URL set (kzwatch/settings.py) there is a "replica" databas
   read what they have just written.
 - A read inside a transaction on the primary goes to the primary: what the transaction wrote
   or locked is only there.
-- The client that wrote (or whose write was refused as stale, a 412) stays on the primary for
-  REPLICA_PIN_SECONDS, so a curator's next page
-  shows their save although the replica may be a moment behind: a cookie pins a browser, and a
-  mark in the shared cache under a hash of the Authorization header pins a token client (which
-  often keeps no cookies). Both are known before anything reads the database; a pin per user
-  would need the session or the token read first, and from the replica, where a session made
-  by a login a moment ago may not be yet.
+- The client that wrote (or whose write was refused as stale, a 412) reads from the primary
+  until the replica has replayed the primary's WAL to where it was after that write, so a
+  curator's next page shows their save however far behind the replica is: a cookie pins a
+  browser, and a mark in the shared cache under a hash of the Authorization header pins a token
+  client (which often keeps no cookies); each holds that WAL position. Both are known before
+  anything reads the database; a pin per user would need the session or the token read first,
+  and from the replica, where a session made by a login a moment ago may not be yet. A pinned
+  request asks the replica how far it has replayed (one short query); the pin is dropped after
+  REPLICA_PIN_SECONDS, past which a replica this far behind is left to serve the client anyway.
 - Outside a request (management commands, migrations, the shell) everything uses the primary,
   and migrations run only there. The cache table is always the primary's: the readers' cache
   generation and the throttle counts must be current.
@@ -27,6 +29,7 @@ Without DATABASE_REPLICA_URL neither the router nor the middleware is installed.
 import dataclasses
 import hashlib
 import logging
+import re
 import time
 from contextvars import ContextVar
 
@@ -46,6 +49,13 @@ CACHE_APP_LABEL = "django_cache"
 # A write refused because the record changed since the client read it (If-Match, core.rest): the
 # client is told to read it again, and must then get the primary's copy, not the replica's.
 PRECONDITION_FAILED = 412
+# A position in the primary's WAL, as PostgreSQL writes one ("16/B374D848"); a pin's cookie
+# holds it with a dash for the slash, which a cookie value may not hold unquoted.
+WAL_POSITION = re.compile(r"[0-9A-F]{1,8}/[0-9A-F]{1,8}")
+# Where a pin holds no position this project wrote (a cookie or a mark from before positions,
+# or made up): a position the replica never reaches, so the client reads from the primary until the
+# pin ends.
+NOWHERE = "FFFFFFFF/FFFFFFFF"
 
 
 @dataclasses.dataclass
@@ -54,6 +64,8 @@ class Route:
 
     primary: bool
     used_replica: bool = False
+    # {WAL position: whether the replica had replayed it when first asked in this request}
+    replayed: dict = dataclasses.field(default_factory=dict)
 
 
 # Per thread (each serves one request at a time); None outside a request: the primary.
@@ -78,11 +90,44 @@ def configured():
     return REPLICA in settings.DATABASES
 
 
-def may_lag_behind(change_ns):
-    """Whether the replica (where one is configured) may not yet show a change made at
-    `change_ns` (time.time_ns()): within REPLICA_PIN_SECONDS of it, the longest this project
-    assumes a replica lags."""
-    return time.time_ns() - change_ns < settings.REPLICA_PIN_SECONDS * 1_000_000_000
+def written_position():
+    """The primary's WAL position now: past every transaction committed so far."""
+    with connections[PRIMARY].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def replayed(position):
+    """Whether the replica has replayed the primary's WAL up to `position`; False when it is
+    down or cannot be asked. A server that is not in recovery (no replica at all) has."""
+    if not Health.up():
+        return False
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        Health.fell_away()
+        return False
+
+
+def reads_replica():
+    """Whether the request in progress reads from the replica (outside a request, nothing does)."""
+    route = current_route.get()
+    return route is not None and not route.primary
+
+
+def shows(position):
+    """Whether everything the request in progress reads shows the primary's WAL up to
+    `position`: on the primary, always; on the replica, if it had replayed that far when this
+    request first asked (replay only moves forward, so what is read after the answer shows it
+    too)."""
+    if not reads_replica():
+        return True
+    route = current_route.get()
+    if position not in route.replayed:
+        route.replayed[position] = replayed(position)
+    return route.replayed[position]
 
 
 class ReplicaRouter:
@@ -115,23 +160,35 @@ def pin_key(credentials):
     return "replica-pin:" + hashlib.sha256(credentials.encode()).hexdigest()
 
 
-def pinned(request):
-    """Whether this client wrote within the last REPLICA_PIN_SECONDS."""
-    if PIN_COOKIE in request.COOKIES:
-        return True
+def pinned_at(request):
+    """The WAL position this client is waiting for the replica to show (its last write), or
+    None if it is not pinned."""
+    cookie = request.COOKIES.get(PIN_COOKIE)
     credentials = request.headers.get("Authorization")
-    return bool(credentials) and cache.get(pin_key(credentials)) is not None
+    position = cookie.replace("-", "/") if cookie is not None else None
+    if position is None and credentials:
+        position = cache.get(pin_key(credentials))
+    if position is None:
+        return None
+    return position if isinstance(position, str) and WAL_POSITION.fullmatch(position) else NOWHERE
 
 
 def pin(request, response):
-    """Keep this client's reads on the primary for REPLICA_PIN_SECONDS."""
+    """Keep this client's reads on the primary until the replica shows what the primary holds
+    now, or for REPLICA_PIN_SECONDS at most."""
     seconds = settings.REPLICA_PIN_SECONDS
+    position = written_position()
     response.set_cookie(
-        PIN_COOKIE, "1", max_age=seconds, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax"
+        PIN_COOKIE,
+        position.replace("/", "-"),
+        max_age=seconds,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
     )
     credentials = request.headers.get("Authorization")
     if credentials:
-        cache.set(pin_key(credentials), 1, timeout=seconds)
+        cache.set(pin_key(credentials), position, timeout=seconds)
 
 
 def replica_reachable():
@@ -166,7 +223,10 @@ class ReplicaMiddleware:
 
     def __call__(self, request):
         safe = request.method in SAFE_METHODS
-        route = Route(primary=not safe or pinned(request))
+        # Left pinned until the pin ends, not unpinned once the replica has caught up: a
+        # response that unpins could reach the client after one that pins again.
+        waits_for = pinned_at(request) if safe else None
+        route = Route(primary=not safe or (waits_for is not None and not replayed(waits_for)))
         current_route.set(route)
         response = self.get_response(request)
         if safe and route.used_replica and response.status_code >= 500:

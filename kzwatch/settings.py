@@ -4,8 +4,8 @@ DATABASE_URL  defaults to an SQLite file beside manage.py (the quickstart databa
 DATABASE_REPLICA_URL a streaming replica of DATABASE_URL's PostgreSQL (postgres://...): readers'
               requests read from it, everything else uses the primary (core/replica.py); unset
               by default: one database
-REPLICA_PIN_SECONDS how long a client that wrote keeps reading from the primary, and a change is
-              not yet trusted to be on the replica: the most it is assumed to lag (10 by default)
+REPLICA_PIN_SECONDS the longest a client that wrote keeps reading from the primary while the
+              replica has not replayed its write yet (300 by default)
 REPLICA_RETRY_SECONDS how long a process reads only the primary after the replica could not be
               reached, before it tries the replica again (5 by default)
 SECRET_KEY    required when DEBUG is off
@@ -201,7 +201,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # A read replica (core/replica.py): reads of safe requests go there, the rest to the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
-REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "300"))
 REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(

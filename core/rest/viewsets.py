@@ -95,6 +95,7 @@ class ConditionalGetMixin:
             stored = page_cache.cached(self.cache_key) if self.cache_key else None
             if stored is not None:
                 raise ServedFromCache(stored)
+            self.cache_key = page_cache.to_keep(self.cache_key)
 
     def handle_exception(self, exc):
         if isinstance(exc, ServedFromCache):
