@@ -3,14 +3,20 @@
 Django's database cache counts the whole table, reads the row and writes it in a
 transaction on every `set`: six round trips, paid by each page kept for readers. Here `set`
 is one INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL and SQLite both understand, and the
-table is counted (and culled past MAX_ENTRIES) on one `set` in CULL_EVERY instead of on each.
+table is measured (and culled) now and then instead of on each: on one `set` in CULL_EVERY, and
+on average once in CULL_EVERY_BYTES written, so a large value is measured for more often.
 Reads, `add`, `touch`, deletes and the table itself are Django's.
+
+The table holds at most MAX_ENTRIES entries and, with the option MAX_BYTES, that many bytes of
+values. A kept page is a hundred times the size of a kept part (an event's list item): a limit
+on entries alone had to be set for pages, and culled the parts a page needs long before the
+table was large.
 
 The cull is this project's too. Django's drops expired entries, then a share of the rest in key
 order, whatever they are: with many pages kept, that took the network's layout ("pages:network:
 layout", which costs minutes to make at size M) and the generations. Here, past the expired
 entries, those that would expire soonest go first, and an entry kept with no expiry (a
-generation, the layout) never goes.
+generation, the layout) never goes. Django's `add` calls it too.
 
 `count_hit` adds one to a counter (the API throttle's, per client and window) in one
 statement on this cache, and with `add` and `incr` on any other.
@@ -29,7 +35,8 @@ from django.utils.timezone import now
 
 from .framework import cache_limit, cache_table, cull_frequency
 
-CULL_EVERY = 50
+CULL_EVERY = 500
+CULL_EVERY_BYTES = 4 * 2**20
 # The expiry stored for an entry kept with no timeout (as Django's database cache stores it).
 NEVER = datetime.datetime.max.replace(microsecond=0)
 
@@ -50,6 +57,10 @@ def count_hit(cache, key, timeout):
 
 
 class DatabaseCache(DjangoDatabaseCache):
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self.max_bytes = params.get("OPTIONS", {}).get("MAX_BYTES")
+
     def _quoted_table(self):
         """The connection that writes the table, then the quoted names of the table and of its
         key, value and expiry columns."""
@@ -93,20 +104,27 @@ class DatabaseCache(DjangoDatabaseCache):
                 f"SET {value_column} = excluded.{value_column}, {expires_column} = excluded.{expires_column}",
                 [key, encoded, connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))],
             )
-            if random.randrange(CULL_EVERY) == 0:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                count = cursor.fetchone()[0]
-                if count > cache_limit(self):
-                    self.cull(cursor, count)
+            if random.random() < 1 / CULL_EVERY + len(encoded) / CULL_EVERY_BYTES:
+                self.cull(cursor)
 
-    def cull(self, cursor, count):
-        """Delete the expired entries, then, while there are more than MAX_ENTRIES, the
-        1/CULL_FREQUENCY of those left that expire soonest; never an entry with no expiry."""
-        connection, table, key_column, _, expires_column = self._quoted_table()
+    def _cull(self, db, cursor, now, num):
+        """Django's `add` and `touch` cull here when the table holds more than MAX_ENTRIES."""
+        self.cull(cursor)
+
+    def cull(self, cursor):
+        """Delete the expired entries; then, if more than MAX_ENTRIES entries or MAX_BYTES of
+        values are left, the 1/CULL_FREQUENCY of them that expire soonest; never an entry with
+        no expiry."""
+        connection, table, key_column, value_column, expires_column = self._quoted_table()
         adapt = connection.ops.adapt_datetimefield_value
         cursor.execute(f"DELETE FROM {table} WHERE {expires_column} < %s", [adapt(now().replace(microsecond=0))])
-        count -= cursor.rowcount
-        if count <= cache_limit(self) or not cull_frequency(self):
+        # Base64 text: as many bytes as characters. PostgreSQL's octet_length reads a long
+        # value's size from its header, without reading the value.
+        size = "octet_length" if connection.vendor == "postgresql" else "length"
+        cursor.execute(f"SELECT COUNT(*), COALESCE(SUM({size}({value_column})), 0) FROM {table}")
+        count, stored = cursor.fetchone()
+        over = count > cache_limit(self) or (self.max_bytes is not None and stored > self.max_bytes)
+        if not over or not cull_frequency(self):
             return
         cursor.execute(
             f"DELETE FROM {table} WHERE {key_column} IN (SELECT {key_column} FROM {table} "

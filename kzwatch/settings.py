@@ -292,11 +292,11 @@ else:
         "default": {
             "BACKEND": "core.cache.DatabaseCache",
             "LOCATION": "kzwatch_cache",
-            # Kept pages are most of the rows, about 140 KB each as stored (the timeline's), at most
-            # MAX_KEPT_BYTES: 2,000 keeps the popular pages at a few hundred MB of the database,
-            # where 100,000 let readers' queries grow it by gigabytes. Past the limit, expired rows
-            # go first, then a quarter in key order: old generations' pages before the counters.
-            "OPTIONS": {"MAX_ENTRIES": 2_000, "CULL_FREQUENCY": 4},
+            # A kept page is about 140 KB as stored (the timeline's), at most MAX_KEPT_BYTES; a kept
+            # part (an event's list item) about 1 KB. 256 MB of values keeps the popular pages and
+            # a hundred thousand parts without readers' queries growing the database by gigabytes.
+            # Past a limit, expired rows go first, then a quarter, those that expire soonest.
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": 256 * 2**20, "CULL_FREQUENCY": 4},
         }
     }
 

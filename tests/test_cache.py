@@ -21,8 +21,9 @@ def table_cache():
 
 
 def test_set_writes_and_replaces_in_one_query_each(table_cache, monkeypatch):
-    # One set in CULL_EVERY also counts the table, chosen at random: not one of these two.
+    # Now and then a set also measures the table, chosen at random: not one of these two.
     monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    monkeypatch.setattr(cache_module, "CULL_EVERY_BYTES", 10**18)
     with CaptureQueriesContext(connection) as queries:
         table_cache.set("answer", {"count": 1})
         table_cache.set("answer", {"count": 2})
@@ -56,18 +57,51 @@ def test_the_cull_drops_the_soonest_to_expire_and_never_what_is_kept_for_good(ta
     """Django's cull took a share in key order: the network's layout ("pages:network:layout")
     went before any page kept for minutes."""
     monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    monkeypatch.setattr(cache_module, "CULL_EVERY_BYTES", 10**18)
     table_cache.set("pages:network:layout", "minutes to make", timeout=None)
     table_cache.set("a-generation", 1, timeout=None)
     for number in range(6):
         table_cache.set(f"page-{number}", number, timeout=60 * (number + 1))
 
     with connection.cursor() as cursor:
-        table_cache.cull(cursor, 8)
+        table_cache.cull(cursor)
 
     assert table_cache.get("pages:network:layout") == "minutes to make"
     assert table_cache.get("a-generation") == 1
     # Half of the eight go (CULL_FREQUENCY 2), the soonest to expire first.
     assert [table_cache.get(f"page-{number}") for number in range(6)] == [None] * 4 + [4, 5]
+
+
+def test_the_table_holds_at_most_max_bytes_of_values_and_a_large_value_is_measured_for_sooner(monkeypatch):
+    """Many small parts fit where a limit on entries alone, set for pages, culled them."""
+    limits = {"MAX_ENTRIES": 1_000, "MAX_BYTES": 40_000, "CULL_FREQUENCY": 2}
+    sized = DatabaseCache("kzwatch_cache", {"OPTIONS": limits})
+    monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    monkeypatch.setattr(cache_module, "CULL_EVERY_BYTES", 10_000)  # a 10 KB value measures the table
+    for number in range(100):
+        sized.set(f"part-{number}", "x" * 100, timeout=3600 + number)
+    assert stored_bytes() < 40_000 and sized.get("part-0") == "x" * 100  # small: 100 entries kept
+    for number in range(20):
+        sized.set(f"page-{number}", "y" * 7_500, timeout=7200 + number)
+    assert stored_bytes() <= 40_000 + 10_000
+    assert sized.get("page-19") == "y" * 7_500
+    assert sized.get("part-0") is None  # the soonest to expire went first
+
+
+def test_django_s_add_culls_the_project_s_way(table_cache):
+    """Django's own cull, which `add` runs past MAX_ENTRIES, went in key order, layout and all."""
+    table_cache.set("a-generation", 1, timeout=None)
+    for number in range(6):
+        table_cache.set(f"page-{number}", number, timeout=60 * (number + 1))
+    table_cache.add("z-new", "added")
+    assert table_cache.get("a-generation") == 1
+    assert table_cache.get("page-5") == 5 and table_cache.get("page-0") is None
+
+
+def stored_bytes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT SUM(LENGTH(value)) FROM kzwatch_cache")
+        return cursor.fetchone()[0]
 
 
 def test_on_postgresql_the_table_writes_no_write_ahead_log():
