@@ -177,7 +177,10 @@ def pin(request, response):
     """Keep this client's reads on the primary until the replica shows what the primary holds
     now, or for REPLICA_PIN_SECONDS at most."""
     seconds = settings.REPLICA_PIN_SECONDS
-    position = written_position()
+    try:
+        position = written_position()
+    except DatabaseError:  # the primary went after the write: wait for the pin to end
+        position = NOWHERE
     response.set_cookie(
         PIN_COOKIE,
         position.replace("/", "-"),
