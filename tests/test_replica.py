@@ -477,3 +477,21 @@ def test_a_replica_address_adds_the_alias_the_router_and_the_middleware_and_noth
         DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:5433/kzwatch",
     )
     assert paired.stdout.strip() == "['default', 'replica'] ['core.replica.ReplicaRouter'] True {'connect_timeout': 3}"
+
+
+def test_a_write_whose_wal_position_cannot_be_read_pins_its_client_until_the_pin_ends(monkeypatch):
+    from django.db import OperationalError
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from core import replica
+
+    def primary_gone():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(replica, "written_position", primary_gone)
+    response = HttpResponse()
+    replica.pin(RequestFactory().post("/api/v1/sources/"), response)
+    assert response.cookies[replica.PIN_COOKIE].value == "FFFFFFFF-FFFFFFFF"
+    pinned = RequestFactory().get("/", HTTP_COOKIE=f"{replica.PIN_COOKIE}=FFFFFFFF-FFFFFFFF")
+    assert replica.pinned_at(pinned) == replica.NOWHERE
