@@ -1,4 +1,6 @@
-"""Following a page's "More ... →" links in a browser test."""
+"""Finding things on the board across its pages ("More ... →" links) in a browser test."""
+
+import re
 
 
 def follow(link):
@@ -7,3 +9,8 @@ def follow(link):
     before = page.url
     link.click()
     page.wait_for_url(lambda url: url != before)
+
+
+def board_heading(within, name):
+    """The board's heading of the office or faction `name`, in `within` (a page or a section)."""
+    return within.locator("h3", has_text=re.compile(rf"^{re.escape(name)}$"))

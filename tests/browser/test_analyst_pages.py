@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.paging import follow
+from tests.browser.paging import board_heading, follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,9 +78,9 @@ def analyst_opens_the_board_and_compares_two_dates(live_server, page, console_er
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(live_server.url + "/as-of/2017-09-15/")
     # The board lists offices by name, 30 to a page: the premiership is on a later one.
-    turn_pages_until(page, lambda: office_heading(page, "Prime Minister of Kazakhstan"), "More offices →")
+    turn_pages_until(page, lambda: board_heading(page, "Prime Minister of Kazakhstan"), "More offices →")
     offices = page.locator("section", has=page.get_by_role("heading", name="Offices", exact=True))
-    prime_minister = office_heading(offices, "Prime Minister of Kazakhstan").locator("xpath=following-sibling::ul[1]")
+    prime_minister = board_heading(offices, "Prime Minister of Kazakhstan").locator("xpath=following-sibling::ul[1]")
     expect(prime_minister).to_contain_text("Bakytzhan Sagintayev")
     expect(prime_minister).not_to_contain_text("Karim Massimov")
 
@@ -102,8 +102,8 @@ def analyst_opens_the_board_and_compares_two_dates(live_server, page, console_er
 
     page.get_by_role("link", name="See the board on the other date").click()
     expect(page).to_have_url(re.compile(r"/as-of/2015-06-01/"))
-    turn_pages_until(page, lambda: office_heading(page, "Prime Minister of Kazakhstan"), "More offices →")
-    pm_2015 = office_heading(page, "Prime Minister of Kazakhstan").locator("xpath=following-sibling::ul[1]")
+    turn_pages_until(page, lambda: board_heading(page, "Prime Minister of Kazakhstan"), "More offices →")
+    pm_2015 = board_heading(page, "Prime Minister of Kazakhstan").locator("xpath=following-sibling::ul[1]")
     expect(pm_2015).to_contain_text("Karim Massimov")
     expect(pm_2015).not_to_contain_text("possibly")  # reports date his second premiership to the day
     page.screenshot(path=tmp_path / "board-2015.png", full_page=True)
@@ -115,7 +115,3 @@ def turn_pages_until(page, found, link_name):
     page.wait_for_load_state()
     while not found().count():
         follow(page.get_by_role("link", name=link_name))
-
-
-def office_heading(within, name):
-    return within.locator("h3", has_text=re.compile(rf"^{re.escape(name)}$"))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.paging import follow
+from tests.browser.paging import board_heading, follow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,7 +114,7 @@ def _board_lines(page, heading, names):
     while True:
         section = page.locator("section", has=page.get_by_role("heading", name=heading, exact=True))
         for name in names:
-            title = section.locator("h3", has_text=re.compile(rf"^{re.escape(name)}$"))
+            title = board_heading(section, name)
             if title.count():
                 lines = title.locator("xpath=following-sibling::ul[1]/li[not(contains(@class, 'more'))]")
                 found[name] = lines.all_inner_texts()
