@@ -73,14 +73,15 @@ def generation(*, drafts=False):
 
 
 def changed(*, public=True):
-    """Something changed: start a new generation now, and again when the transaction commits.
+    """Something changed: start a new generation now, and inside a transaction again when it commits.
     A change readers cannot see (`public=False`: a draft) starts one of the record's only.
 
     The second start matters: a reader who fetched the new generation before the commit may
     have stored the old record under it.
     """
     _new_generation(public)
-    transaction.on_commit(lambda: _new_generation(public))
+    if transaction.get_connection().in_atomic_block:  # outside one, the change is already committed
+        transaction.on_commit(lambda: _new_generation(public))
 
 
 def _new_generation(public):
